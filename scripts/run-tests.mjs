@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Runs the compiled tests (dist/test/**/*.test.js) with Node's own test runner.
+// Usage: node scripts/run-tests.mjs [path-prefix ...]   e.g. test/sip test/sandbox/ports.test.ts
+// Node 20 takes no glob in --test, so the file list is built here. After the run, any sandbox
+// a crashed test left behind under this run's root is stopped by pid (see test/helpers/sandbox.ts).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+
+const root = resolve(new URL("..", import.meta.url).pathname);
+const distTest = join(root, "dist", "test");
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith(".test.js")) out.push(p);
+  }
+  return out;
+}
+
+let files;
+try {
+  files = walk(distTest, []).sort();
+} catch {
+  console.error("No compiled tests in dist/test: run `npm run build` first.");
+  process.exit(2);
+}
+const filters = process.argv
+  .slice(2)
+  .map((f) => f.replace(/\.ts$/, ".js").replace(/^\.\//, "").replace(/\/$/, ""));
+if (filters.length > 0) {
+  files = files.filter((f) => {
+    const rel = relative(join(root, "dist"), f);
+    return filters.some((flt) => rel === flt || rel.startsWith(`${flt}/`) || rel.startsWith(flt));
+  });
+}
+if (files.length === 0) {
+  console.error(`No test files match ${filters.join(" ")}`);
+  process.exit(2);
+}
+
+// Every sandbox a test starts lives below this run's own root, so that the clean-up below
+// finds exactly what this run started and never touches another run's servers.
+const runRoot = mkdtempSync(join(tmpdir(), "duet-test-run-"));
+const concurrency = process.env.DUET_TEST_CONCURRENCY ?? "2";
+const result = spawnSync(
+  process.execPath,
+  ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
+  { stdio: "inherit", env: { ...process.env, DUET_SANDBOX_ROOT: runRoot } },
+);
+
+// Stop anything a test left running (a test process killed before its after() hook ran).
+let leftovers = 0;
+for (const name of readdirSync(runRoot)) {
+  const file = join(runRoot, name, "servers.json");
+  let info;
+  try {
+    info = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    continue;
+  }
+  for (const [server, pid] of Object.entries(info.pids ?? {})) {
+    if (typeof pid !== "number") continue;
+    try {
+      process.kill(-pid, "SIGKILL");
+      leftovers++;
+      console.error(`stopped leftover ${server} (pid ${pid}) of ${join(runRoot, name)}`);
+    } catch {
+      // already gone: the test stopped it
+    }
+  }
+}
+if (leftovers === 0) rmSync(runRoot, { recursive: true, force: true });
+process.exit(result.status ?? 1);

@@ -1,0 +1,50 @@
+// The `duet` command line: dispatches to one module per command.
+import { readFileSync } from "node:fs";
+import { type CliIo, processIo, UsageError } from "./io.js";
+import { serversCommand } from "./servers.js";
+
+const USAGE = `Usage: duet <command> [options]
+
+Commands:
+  servers start|stop|status   a local sandbox of real servers (Prosody, Kamailio)
+  help                        this text
+  version                     the installed version
+
+Run \`duet <command> --help\` for a command's options.`;
+
+function version(): string {
+  const pkg = JSON.parse(
+    readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+  ) as { version: string };
+  return pkg.version;
+}
+
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "servers":
+        return await serversCommand(rest, io);
+      case "version":
+      case "--version":
+        io.out(version());
+        return 0;
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`duet: ${err.message}`);
+      return 2;
+    }
+    const e = err as Error;
+    io.err(`duet: ${e.name === "Error" ? "" : `${e.name}: `}${e.message}`);
+    return 1;
+  }
+}
