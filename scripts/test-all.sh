@@ -8,6 +8,6 @@ bash scripts/install-npm-deps.sh
 echo "== type-check and build (tsc, strict)"
 npx tsc -p tsconfig.json
 echo "== lint and format check (biome)"
-npx biome ci .
+npx biome ci --colors=off .
 echo "== unit and integration tests (node --test)"
 node scripts/run-tests.mjs "$@"
