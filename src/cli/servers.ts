@@ -1,6 +1,7 @@
 // `duet servers start|stop|status`: the sandbox network of real servers on 127.0.0.1.
 import { parseArgs } from "node:util";
 import {
+  knownSandboxes,
   SBC_MODES,
   type SbcMode,
   sandboxStatus,
@@ -14,12 +15,13 @@ export const SERVERS_USAGE = `Usage:
   duet servers start [--dir DIR] [--sbc none|topoh|strip-call-info|strip-all] [--tls]
                      [--sip-port N] [--xmpp-port N]
   duet servers stop --dir DIR
-  duet servers status --dir DIR
+  duet servers status [--dir DIR]
 
 start   installs Prosody and Kamailio if missing, starts both on 127.0.0.1 with the accounts
         alice, bob, carol and mallory, and prints one JSON object (also DIR/servers.json).
 stop    stops the sandbox's servers by pid and waits until they have exited.
-status  tells whether each server runs and answers.`;
+status  tells whether each server runs and answers (without --dir: of every sandbox started
+        on this machine and not stopped).`;
 
 function port(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -72,11 +74,18 @@ export async function serversCommand(args: string[], io: CliIo): Promise<number>
       return 0;
     }
     case "status": {
-      if (!values.dir)
-        throw new UsageError("duet servers status needs --dir DIR (the sandbox's folder).");
-      const status = await sandboxStatus(values.dir);
-      io.out(JSON.stringify(status, null, 2));
-      return status.prosody.answering && status.kamailio.answering ? 0 : 1;
+      if (values.dir) {
+        const status = await sandboxStatus(values.dir);
+        io.out(JSON.stringify(status, null, 2));
+        return status.prosody.answering && status.kamailio.answering ? 0 : 1;
+      }
+      // Without --dir: every sandbox started on this machine and not stopped.
+      const all = await Promise.all(knownSandboxes().map((dir) => sandboxStatus(dir)));
+      io.out(JSON.stringify(all, null, 2));
+      if (all.length === 0) {
+        io.err("duet servers: no sandbox is running (start one with `duet servers start`).");
+      }
+      return all.every((s) => s.prosody.answering && s.kamailio.answering) ? 0 : 1;
     }
     default:
       throw new UsageError(`Unknown command "duet servers ${sub}".\n\n${SERVERS_USAGE}`);

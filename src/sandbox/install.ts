@@ -54,15 +54,30 @@ export function missingPackages(tls: boolean): string[] {
   return missing;
 }
 
+/** What ensurePackages asks of the machine; replaceable in unit tests. */
+export interface PackageProbe {
+  missing(tls: boolean): string[];
+  isRoot(): boolean;
+}
+
+const machine: PackageProbe = {
+  missing: missingPackages,
+  isRoot: () => typeof process.getuid !== "function" || process.getuid() === 0,
+};
+
 /**
  * Installs what is missing when running as root; throws MissingPackagesError (with the exact
  * command) otherwise. `progress` receives one line per step, since apt-get takes a while.
  */
-export function ensurePackages(tls: boolean, progress: (line: string) => void): void {
-  const missing = missingPackages(tls);
+export function ensurePackages(
+  tls: boolean,
+  progress: (line: string) => void,
+  probe: PackageProbe = machine,
+): void {
+  const missing = probe.missing(tls);
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(" ")}`;
-  if (typeof process.getuid === "function" && process.getuid() !== 0) {
+  if (!probe.isRoot()) {
     throw new MissingPackagesError(missing, `sudo sh -c '${command}'`);
   }
   // Without this, a package's scripts would start the distribution's own prosody and kamailio
@@ -96,7 +111,7 @@ export function ensurePackages(tls: boolean, progress: (line: string) => void): 
       `${command}\napt-get failed:\n${stderr?.join("\n") ?? String(err)}`,
     );
   }
-  const still = missingPackages(tls);
+  const still = probe.missing(tls);
   if (still.length > 0) throw new MissingPackagesError(still, command);
   progress("packages installed");
 }

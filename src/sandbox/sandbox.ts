@@ -1,13 +1,15 @@
 // `duet servers`: a local network of real servers (Prosody and Kamailio) on 127.0.0.1 with the
 // sandbox's accounts, for people trying Duet and for every integration test of the project.
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -227,17 +229,20 @@ async function waitUntil(
   probe: () => Promise<boolean>,
   logs: readonly string[] = [proc.logFile],
 ): Promise<void> {
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  type Exit = { code: number | null; signal: NodeJS.Signals | null };
+  let exited: Exit | null = null;
   proc.exited.then((e) => {
     exited = e;
   });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (exited !== null || !isAlive(proc.pid)) {
-      const e = exited as { code: number | null; signal: NodeJS.Signals | null } | null;
+      // The exit event may trail what /proc shows by a moment; wait for it to name the status.
+      const e: Exit | null =
+        exited ?? (await Promise.race([proc.exited, sleep(500).then(() => null)]));
+      const how = e ? (e.signal ? ` (signal ${e.signal})` : ` (exit code ${e.code})`) : "";
       throw new SandboxError(
-        `${what} exited at start${e ? (e.signal ? ` (signal ${e.signal})` : ` (exit code ${e.code})`) : ""}. ` +
-          `Last lines of its log:\n${lastLogLines(logs)}`,
+        `${what} exited at start${how}. Last lines of its log:\n${lastLogLines(logs)}`,
       );
     }
     if (await probe()) return;
@@ -473,6 +478,7 @@ async function startOnce(
     const file = join(dir, "servers.json");
     writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
+    rememberSandbox(dir);
     return info;
   } catch (err) {
     await Promise.all(started.map((p) => stopGroup(p.pid, 2000)));
@@ -511,6 +517,39 @@ export function sandboxPorts(info: SandboxInfo): number[] {
   ].filter((p): p is number => typeof p === "number");
 }
 
+// Started sandboxes are remembered (one small file each, so concurrent runs never write the
+// same file) for `duet servers status` without --dir.
+const registryDir = () => join(tmpdir(), "duet-sandboxes");
+const registryEntry = (dir: string) =>
+  join(registryDir(), createHash("sha256").update(dir).digest("hex").slice(0, 16));
+
+function rememberSandbox(dir: string): void {
+  mkdirSync(registryDir(), { recursive: true });
+  writeFileSync(registryEntry(dir), dir);
+}
+
+function forgetSandbox(dir: string): void {
+  rmSync(registryEntry(dir), { force: true });
+}
+
+/** Folders of the sandboxes started on this machine that have not been stopped. */
+export function knownSandboxes(): string[] {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(registryDir());
+  } catch {
+    return [];
+  }
+  const dirs: string[] = [];
+  for (const entry of entries) {
+    const file = join(registryDir(), entry);
+    const dir = readFileSync(file, "utf8");
+    if (readInfo(dir)) dirs.push(dir);
+    else rmSync(file, { force: true });
+  }
+  return dirs.sort();
+}
+
 export interface StopResult {
   readonly dir: string;
   readonly stopped: { readonly server: string; readonly pid: number; readonly killed: boolean }[];
@@ -527,6 +566,7 @@ export async function stopSandbox(dir: string): Promise<StopResult> {
       killed: await stopGroup(pid),
     })),
   );
+  forgetSandbox(info.dir);
   const ports = sandboxPorts(info);
   let portsFree = false;
   for (let i = 0; i < 40 && !portsFree; i++) {

@@ -3,7 +3,7 @@
 // failures.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +47,12 @@ describe("duet servers (the command)", () => {
     const s = JSON.parse(status.stdout);
     assert.deepEqual([s.prosody.answering, s.kamailio.answering], [true, true]);
 
+    const listed = duet("servers", "status");
+    assert.ok(
+      (JSON.parse(listed.stdout) as { dir: string }[]).some((x) => x.dir === dir),
+      "status without --dir lists the running sandbox",
+    );
+
     const stop = duet("servers", "stop", "--dir", dir);
     assert.equal(stop.code, 0, stop.stderr);
     assert.equal(JSON.parse(stop.stdout).portsFree, true);
@@ -56,6 +62,9 @@ describe("duet servers (the command)", () => {
     for (const port of sandboxPorts(printed))
       assert.ok(await isPortFree(port), `port ${port} held`);
     assert.ok(await isPortFree(printed.sip.udpPort!, true), "SIP UDP port held");
+
+    const listedAfter = duet("servers", "status");
+    assert.ok(!(JSON.parse(listedAfter.stdout) as { dir: string }[]).some((x) => x.dir === dir));
 
     const after = duet("servers", "status", "--dir", dir);
     assert.equal(after.code, 1);
@@ -124,5 +133,37 @@ describe("duet servers (the command)", () => {
     const r = duet("servers", "stop", "--dir", dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /No sandbox in .*servers\.json is missing/);
+  });
+});
+
+describe("duet servers start when a server exits at start", () => {
+  it("shows the last lines of that server's log and stops the other one", async () => {
+    // A `kamailio` earlier on PATH that fails the way a broken installation does.
+    const bin = mkdtempSync(join(sandboxRoot(), "bin-"));
+    writeFileSync(
+      join(bin, "kamailio"),
+      "#!/bin/sh\necho 'ERROR: <core> loading module tm.so: cannot open shared object file' >&2\nexit 255\n",
+      { mode: 0o755 },
+    );
+    const dir = join(mkdtempSync(join(sandboxRoot(), "broken-")), "sandbox");
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, "bin", "duet.js"), "servers", "start", "--dir", dir],
+      {
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      },
+    );
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /kamailio exited at start \(exit code 255\)/);
+    assert.match(r.stderr, /cannot open shared object file/);
+    assert.equal(existsSync(join(dir, "servers.json")), false);
+    // Prosody had been started first: it must not be left running.
+    const pidFile = join(dir, "prosody", "prosody.pid");
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, "utf8").trim());
+      assert.deepEqual(livePidsInGroup(pid), [], "prosody left running");
+    }
   });
 });
