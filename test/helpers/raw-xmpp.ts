@@ -10,6 +10,8 @@ export interface RawLoginOptions {
   readonly user: string;
   readonly password: string;
   readonly resource?: string;
+  /** JIDs to ask for disco#info after binding ("" for the account's own bare JID). */
+  readonly disco?: readonly string[];
   /** PEM of a CA to trust (TLS sandboxes). */
   readonly ca?: string;
 }
@@ -17,6 +19,10 @@ export interface RawLoginOptions {
 export interface RawLoginResult {
   /** The full JID the server bound. */
   readonly jid: string;
+  /** Stream features offered after authentication (namespaces of their elements). */
+  readonly boundFeatures: string[];
+  /** disco#info features (XEP-0030) of each JID in `RawLoginOptions.disco`. */
+  readonly disco: Record<string, string[]>;
   /** SASL mechanisms the server offered. */
   readonly mechanisms: string[];
   /** Whether STARTTLS was offered (and required) in the first features. */
@@ -94,7 +100,12 @@ async function saslAndBind(
   restart: () => void,
   opts: RawLoginOptions,
   featuresXml: string,
-): Promise<{ jid: string; mechanisms: string[] }> {
+): Promise<{
+  jid: string;
+  mechanisms: string[];
+  boundFeatures: string[];
+  disco: Record<string, string[]>;
+}> {
   const mechanisms = mechanismsOf(featuresXml);
   if (!mechanisms.includes("PLAIN")) {
     throw new RawLoginError(`PLAIN not offered (mechanisms: ${mechanisms.join(", ")})`);
@@ -105,12 +116,25 @@ async function saslAndBind(
   );
   if (outcome.includes("<failure")) throw new RawLoginError(`SASL failure: ${outcome}`);
   restart();
-  await reader.until(FEATURES_END);
+  const features = await reader.until(FEATURES_END);
+  const boundFeatures = [...features.matchAll(/<(\w+)[^>]*xmlns=['"]([^'"]+)['"]/g)]
+    .map((m) => m[2]!)
+    .filter((ns) => ns !== "http://etherx.jabber.org/streams" && ns !== "jabber:client");
   send(bindRequest(opts.resource ?? "raw"));
   const bound = await reader.until(/<\/iq>/);
   const jid = /<jid>([^<]+)<\/jid>/.exec(bound)?.[1];
   if (!jid) throw new RawLoginError(`bind failed: ${bound}`);
-  return { jid, mechanisms };
+  const disco: Record<string, string[]> = {};
+  for (const [i, target] of (opts.disco ?? []).entries()) {
+    const to = target === "" ? jid.split("/")[0]! : target;
+    send(
+      `<iq xmlns='jabber:client' type='get' id='disco${i}' to='${to}'>` +
+        "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+    );
+    const answer = await reader.until(new RegExp(`<iq[^>]*id=['"]disco${i}['"][\\s\\S]*?</iq>`));
+    disco[target] = [...answer.matchAll(/<feature var=['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+  }
+  return { jid, mechanisms, boundFeatures, disco };
 }
 
 function streamHeader(domain: string): string {

@@ -16,6 +16,45 @@ const expected: Record<SbcMode, { callIdKept: boolean; callInfo: boolean; sessio
   "strip-all": { callIdKept: true, callInfo: false, sessionId: false },
 };
 
+describe("sandbox Prosody features", () => {
+  const sandbox = useSandbox();
+
+  it("serves roster, disco, PEP, carbons, MAM, stream management, vCard and ping", async () => {
+    const info = sandbox();
+    const login = await rawLoginTcp(info.xmpp.tcpPort, {
+      domain: info.domains.xmpp,
+      user: "alice",
+      password: "alicepass",
+      disco: [info.domains.xmpp, ""],
+    });
+    assert.ok(login.boundFeatures.includes("urn:xmpp:sm:3"), "XEP-0198 stream management offered");
+    assert.ok(login.boundFeatures.includes("urn:ietf:params:xml:ns:xmpp-bind"));
+    const server = login.disco[info.domains.xmpp]!;
+    for (const feature of [
+      "http://jabber.org/protocol/disco#info", // XEP-0030
+      "urn:xmpp:carbons:2", // XEP-0280
+      "urn:xmpp:ping", // XEP-0199
+      "vcard-temp", // XEP-0054
+    ]) {
+      assert.ok(
+        server.includes(feature),
+        `server disco#info lacks ${feature}: ${server.join(" ")}`,
+      );
+    }
+    const account = login.disco[""]!;
+    assert.ok(account.includes("urn:xmpp:mam:2"), `account lacks MAM: ${account.join(" ")}`);
+    assert.ok(
+      account.includes("http://jabber.org/protocol/pubsub#publish"),
+      `account lacks PEP: ${account.join(" ")}`,
+    );
+    // RFC 6121 §2.6: the roster (with versioning) is announced as a stream feature.
+    assert.ok(
+      login.boundFeatures.includes("urn:xmpp:features:rosterver"),
+      login.boundFeatures.join(" "),
+    );
+  });
+});
+
 for (const mode of SBC_MODES) {
   describe(`sandbox with --sbc ${mode}`, () => {
     const sandbox = useSandbox({ sbc: mode });
