@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(prosody lua-unbound kamailio kamailio-websocket-modules kamailio-tls-modules
-  sip-tester baresip-core python3-slixmpp openssl iproute2 procps)
+  sip-tester baresip-core python3-slixmpp openssl iproute2 procps ejabberd)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -32,9 +32,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -o DPkg::Lock::Timeout=300 >/dev/null
 apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
 # Debian's packages may have left their own services running where an init system exists.
-for svc in prosody kamailio; do
-  if pgrep -x "$svc" >/dev/null 2>&1 && [ -f "/etc/$svc/$svc.cfg" -o -f "/etc/$svc/$svc.cfg.lua" ]; then
-    service "$svc" stop >/dev/null 2>&1 || true
-  fi
+for svc in prosody kamailio ejabberd; do
+  service "$svc" stop >/dev/null 2>&1 || true
 done
 echo "system packages: done"

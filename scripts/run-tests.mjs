@@ -51,6 +51,22 @@ const result = spawnSync(
   { stdio: "inherit", env: { ...process.env, DUET_SANDBOX_ROOT: runRoot } },
 );
 
+/** Live (non-zombie) processes of a process group, from /proc. */
+function liveInGroup(pgid) {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
 // Stop anything a test left running (a test process killed before its after() hook ran).
 let leftovers = 0;
 for (const name of readdirSync(runRoot)) {
@@ -62,13 +78,13 @@ for (const name of readdirSync(runRoot)) {
     continue;
   }
   for (const [server, pid] of Object.entries(info.pids ?? {})) {
-    if (typeof pid !== "number") continue;
+    if (typeof pid !== "number" || liveInGroup(pid).length === 0) continue;
     try {
       process.kill(-pid, "SIGKILL");
       leftovers++;
       console.error(`stopped leftover ${server} (pid ${pid}) of ${join(runRoot, name)}`);
     } catch {
-      // already gone: the test stopped it
+      // gone meanwhile
     }
   }
 }

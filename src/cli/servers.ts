@@ -7,17 +7,19 @@ import {
   sandboxStatus,
   startSandbox,
   stopSandbox,
+  XMPP_SERVERS,
+  type XmppServerName,
 } from "../sandbox/index.js";
 import type { CliIo } from "./io.js";
 import { UsageError } from "./io.js";
 
 export const SERVERS_USAGE = `Usage:
   duet servers start [--dir DIR] [--sbc none|topoh|strip-call-info|strip-all] [--tls]
-                     [--sip-port N] [--xmpp-port N]
+                     [--xmpp prosody|ejabberd] [--sip-port N] [--xmpp-port N]
   duet servers stop --dir DIR
   duet servers status [--dir DIR]
 
-start   installs Prosody and Kamailio if missing, starts both on 127.0.0.1 with the accounts
+start   installs Prosody (or ejabberd) and Kamailio if missing, starts both on 127.0.0.1 with the accounts
         alice, bob, carol and mallory, and prints one JSON object (also DIR/servers.json).
 stop    stops the sandbox's servers by pid and waits until they have exited.
 status  tells whether each server runs and answers (without --dir: of every sandbox started
@@ -51,9 +53,16 @@ export async function serversCommand(args: string[], io: CliIo): Promise<number>
       if (!SBC_MODES.includes(sbc)) {
         throw new UsageError(`--sbc must be one of ${SBC_MODES.join(", ")}, not "${values.sbc}".`);
       }
+      const xmppServer = (values.xmpp ?? "prosody") as XmppServerName;
+      if (!XMPP_SERVERS.includes(xmppServer)) {
+        throw new UsageError(
+          `--xmpp must be one of ${XMPP_SERVERS.join(", ")}, not "${values.xmpp}".`,
+        );
+      }
       const info = await startSandbox({
         dir: values.dir,
         sbc,
+        xmppServer,
         tls: values.tls ?? false,
         sipPort: port("--sip-port", values["sip-port"]),
         xmppPort: port("--xmpp-port", values["xmpp-port"]),
@@ -77,7 +86,7 @@ export async function serversCommand(args: string[], io: CliIo): Promise<number>
       if (values.dir) {
         const status = await sandboxStatus(values.dir);
         io.out(JSON.stringify(status, null, 2));
-        return status.prosody.answering && status.kamailio.answering ? 0 : 1;
+        return status.xmpp.answering && status.sip.answering ? 0 : 1;
       }
       // Without --dir: every sandbox started on this machine and not stopped.
       const all = await Promise.all(knownSandboxes().map((dir) => sandboxStatus(dir)));
@@ -85,7 +94,7 @@ export async function serversCommand(args: string[], io: CliIo): Promise<number>
       if (all.length === 0) {
         io.err("duet servers: no sandbox is running (start one with `duet servers start`).");
       }
-      return all.every((s) => s.prosody.answering && s.kamailio.answering) ? 0 : 1;
+      return all.every((s) => s.xmpp.answering && s.sip.answering) ? 0 : 1;
     }
     default:
       throw new UsageError(`Unknown command "duet servers ${sub}".\n\n${SERVERS_USAGE}`);
@@ -100,6 +109,7 @@ function parseServerArgs(args: string[]) {
     options: {
       dir: { type: "string" },
       sbc: { type: "string" },
+      xmpp: { type: "string" },
       tls: { type: "boolean" },
       "sip-port": { type: "string" },
       "xmpp-port": { type: "string" },

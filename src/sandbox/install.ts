@@ -38,10 +38,18 @@ function onPath(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 }
 
+export interface PackageNeeds {
+  readonly tls: boolean;
+  readonly xmppServer: "prosody" | "ejabberd";
+}
+
 /** The Debian packages the sandbox needs that are not installed. */
-export function missingPackages(tls: boolean): string[] {
+export function missingPackages({ tls, xmppServer }: PackageNeeds): string[] {
   const missing: string[] = [];
-  if (!onPath("prosody") || !onPath("prosodyctl")) missing.push("prosody");
+  if (xmppServer === "prosody" && (!onPath("prosody") || !onPath("prosodyctl"))) {
+    missing.push("prosody");
+  }
+  if (xmppServer === "ejabberd" && !onPath("ejabberdctl")) missing.push("ejabberd");
   const modules = kamailioModuleDir();
   if (!onPath("kamailio") || modules === null) missing.push("kamailio");
   if (modules === null || !existsSync(`${modules}/websocket.so`)) {
@@ -56,7 +64,7 @@ export function missingPackages(tls: boolean): string[] {
 
 /** What ensurePackages asks of the machine; replaceable in unit tests. */
 export interface PackageProbe {
-  missing(tls: boolean): string[];
+  missing(needs: PackageNeeds): string[];
   isRoot(): boolean;
 }
 
@@ -70,11 +78,11 @@ const machine: PackageProbe = {
  * command) otherwise. `progress` receives one line per step, since apt-get takes a while.
  */
 export function ensurePackages(
-  tls: boolean,
+  needs: PackageNeeds,
   progress: (line: string) => void,
   probe: PackageProbe = machine,
 ): void {
-  const missing = probe.missing(tls);
+  const missing = probe.missing(needs);
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(" ")}`;
   if (!probe.isRoot()) {
@@ -111,7 +119,7 @@ export function ensurePackages(
       `${command}\napt-get failed:\n${stderr?.join("\n") ?? String(err)}`,
     );
   }
-  const still = probe.missing(tls);
+  const still = probe.missing(needs);
   if (still.length > 0) throw new MissingPackagesError(still, command);
   progress("packages installed");
 }

@@ -17,10 +17,18 @@ export function startDetached(
   args: readonly string[],
   logFile: string,
   cwd: string,
+  runAs?: { readonly uid: number; readonly gid: number; readonly home: string },
 ): StartedProcess {
   const fd = openSync(logFile, "w");
   try {
-    const child = spawn(command, args, { cwd, detached: true, stdio: ["ignore", fd, fd] });
+    const child = spawn(command, args, {
+      cwd,
+      detached: true,
+      stdio: ["ignore", fd, fd],
+      ...(runAs
+        ? { uid: runAs.uid, gid: runAs.gid, env: { ...process.env, HOME: runAs.home } }
+        : {}),
+    });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
       (resolve) => {
         child.once("exit", (code, signal) => resolve({ code, signal }));

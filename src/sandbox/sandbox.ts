@@ -14,6 +14,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { ejabberdCtlArgs, ejabberdHome, ejabberdIds, planEjabberd } from "./ejabberd.js";
 import {
   type AccountName,
   aorOf,
@@ -34,15 +35,18 @@ import {
   stopGroup,
   tailFile,
 } from "./processes.js";
-import { prosodyConfig } from "./prosody-config.js";
+import { planProsody, configFileOf as prosodyConfigFile } from "./prosody.js";
+import { XMPP_SERVERS, type XmppServerName } from "./xmpp-server.js";
 
-export { SBC_MODES, type SbcMode };
+export { SBC_MODES, type SbcMode, XMPP_SERVERS, type XmppServerName };
 
 export interface SandboxOptions {
   /** Where configs, data, logs and servers.json go; default: a new temp dir. */
   readonly dir?: string;
   readonly sbc?: SbcMode;
   readonly tls?: boolean;
+  /** Which XMPP server to run; default prosody. */
+  readonly xmppServer?: XmppServerName;
   /** Fixed ports instead of free ones (a clear error if one is taken). */
   readonly sipPort?: number;
   readonly xmppPort?: number;
@@ -71,6 +75,8 @@ export interface SandboxInfo {
   readonly tls: boolean;
   readonly domains: { readonly xmpp: string; readonly sip: string };
   readonly xmpp: {
+    /** Which server runs: prosody (default) or ejabberd. */
+    readonly server: XmppServerName;
     readonly host: string;
     /** c2s port (STARTTLS required in TLS mode, plaintext otherwise). */
     readonly tcpPort: number;
@@ -91,8 +97,10 @@ export interface SandboxInfo {
   /** PEM file of the self-signed CA the servers use in TLS mode; trust it to connect. */
   readonly caFile: string | null;
   readonly accounts: Readonly<Record<AccountName, SandboxAccount>>;
-  readonly pids: { readonly prosody: number; readonly kamailio: number };
-  readonly logs: { readonly prosody: string; readonly kamailio: string };
+  /** Process (group) ids by server name: the XMPP server's ("prosody" or "ejabberd") and "kamailio". */
+  readonly pids: Readonly<Record<string, number>>;
+  /** Main log file by server name. */
+  readonly logs: Readonly<Record<string, string>>;
   readonly startedAt: string;
 }
 
@@ -137,6 +145,8 @@ interface Ports {
   c2sTls: number | null;
   http: number;
   https: number | null;
+  /** Erlang distribution port (ejabberd only; loopback). */
+  erlangDist: number;
 }
 
 async function choosePorts(opts: SandboxOptions, tls: boolean): Promise<Ports> {
@@ -152,8 +162,8 @@ async function choosePorts(opts: SandboxOptions, tls: boolean): Promise<Ports> {
       );
     }
   }
-  const free = await pickFreePorts(6, tls ? 0 : 1);
-  const [a, b, c, d, e, f] = free as [number, number, number, number, number, number];
+  const free = await pickFreePorts(7, tls ? 0 : 1);
+  const [a, b, c, d, e, f, g] = free as [number, number, number, number, number, number, number];
   const sipMain = opts.sipPort ?? a;
   return {
     sip: tls ? null : sipMain,
@@ -164,6 +174,7 @@ async function choosePorts(opts: SandboxOptions, tls: boolean): Promise<Ports> {
     c2sTls: tls ? d : null,
     http: e,
     https: tls ? f : null,
+    erlangDist: g,
   };
 }
 
@@ -195,27 +206,26 @@ function writeCertificate(dir: string): { cert: string; key: string } {
   return { cert, key };
 }
 
-function registerXmppAccounts(configFile: string): void {
-  for (const id of SANDBOX_IDENTITIES) {
-    try {
-      execFileSync(
-        "prosodyctl",
-        ["--config", configFile, "register", id.xmppUser, XMPP_DOMAIN, id.password],
-        { stdio: "pipe" },
-      );
-    } catch (err) {
-      const out = (err as { stderr?: Buffer; stdout?: Buffer }).stderr?.toString() ?? "";
-      throw new SandboxError(`prosodyctl could not create ${jidOf(id)}: ${out.trim()}`);
-    }
-  }
-}
-
-/** Adds an XMPP account to a sandbox's Prosody (running or not), e.g. a fresh one for a test. */
+/**
+ * Adds an XMPP account to a running sandbox's server, e.g. a fresh one for a test; returns its
+ * bare JID.
+ */
 export function addXmppAccount(info: SandboxInfo, user: string, password: string): string {
-  const configFile = join(info.dir, "prosody", "prosody.cfg.lua");
-  execFileSync("prosodyctl", ["--config", configFile, "register", user, XMPP_DOMAIN, password], {
-    stdio: "pipe",
-  });
+  const ejabberd = info.xmpp.server === "ejabberd";
+  const command = ejabberd ? "ejabberdctl" : "prosodyctl";
+  const args = ejabberd
+    ? [...ejabberdCtlArgs(info.dir), "register", user, XMPP_DOMAIN, password]
+    : ["--config", prosodyConfigFile(info.dir), "register", user, XMPP_DOMAIN, password];
+  try {
+    const asEjabberd = ejabberd
+      ? { ...ejabberdIds(), env: { ...process.env, HOME: ejabberdHome(info.dir) } }
+      : {};
+    execFileSync(command, args, { stdio: "pipe", ...asEjabberd });
+  } catch (err) {
+    const e = err as { stdout?: Buffer; stderr?: Buffer };
+    const out = `${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`.trim();
+    throw new SandboxError(`${command} could not create ${user}@${XMPP_DOMAIN}: ${out}`);
+  }
   return `${user}@${XMPP_DOMAIN}`;
 }
 
@@ -270,8 +280,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxIn
     throw new SandboxError(`Unknown --sbc mode "${sbc}": use one of ${SBC_MODES.join(", ")}.`);
   }
   const tls = opts.tls ?? false;
+  const xmppServer = opts.xmppServer ?? "prosody";
+  if (!XMPP_SERVERS.includes(xmppServer)) {
+    throw new SandboxError(
+      `Unknown XMPP server "${xmppServer}": use one of ${XMPP_SERVERS.join(", ")}.`,
+    );
+  }
   const progress = opts.progress ?? (() => {});
-  ensurePackages(tls, progress);
+  ensurePackages({ tls, xmppServer }, progress);
   const moduleDir = kamailioModuleDir();
   if (moduleDir === null) throw new SandboxError("Kamailio's module directory was not found.");
 
@@ -282,14 +298,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxIn
   mkdirSync(dir, { recursive: true });
   if (existsSync(join(dir, "servers.json"))) {
     const previous = readInfo(dir);
-    if (
-      previous &&
-      livePidsInGroup(previous.pids.prosody).length +
-        livePidsInGroup(previous.pids.kamailio).length >
-        0
-    ) {
+    if (previous && Object.values(previous.pids).some((pid) => livePidsInGroup(pid).length > 0)) {
       throw new SandboxError(
-        `A sandbox is already running in ${dir} (pids ${previous.pids.prosody}, ${previous.pids.kamailio}). ` +
+        `A sandbox is already running in ${dir} (pids ${Object.values(previous.pids).join(", ")}). ` +
           `Stop it first: duet servers stop --dir ${dir}`,
       );
     }
@@ -299,7 +310,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxIn
   const fixed = opts.sipPort !== undefined || opts.xmppPort !== undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(dir, sbc, tls, moduleDir, opts, progress);
+      return await startOnce(dir, sbc, tls, xmppServer, moduleDir, opts, progress);
     } catch (err) {
       if (fixed || attempt >= 3 || !addressInUse(err)) throw err;
       progress(`a port was taken meanwhile; retrying with other ports (attempt ${attempt + 1})`);
@@ -311,37 +322,26 @@ async function startOnce(
   dir: string,
   sbc: SbcMode,
   tls: boolean,
+  xmppServer: XmppServerName,
   moduleDir: string,
   opts: SandboxOptions,
   progress: (line: string) => void,
 ): Promise<SandboxInfo> {
   const ports = await choosePorts(opts, tls);
-  const prosodyDir = join(dir, "prosody");
   const kamailioDir = join(dir, "kamailio");
   const accountsDir = join(dir, "accounts");
-  for (const d of [
-    prosodyDir,
-    join(prosodyDir, "data"),
-    kamailioDir,
-    join(kamailioDir, "run"),
-    accountsDir,
-  ]) {
+  for (const d of [kamailioDir, join(kamailioDir, "run"), accountsDir]) {
     mkdirSync(d, { recursive: true });
   }
   const certs = tls ? writeCertificate(dir) : null;
 
-  const prosodyCfg = join(prosodyDir, "prosody.cfg.lua");
-  const prosodyLog = join(prosodyDir, "prosody.log");
-  writeFileSync(
-    prosodyCfg,
-    prosodyConfig({
-      ports: { c2s: ports.c2s, http: ports.http, c2sDirectTls: ports.c2sTls, https: ports.https },
-      dataDir: join(prosodyDir, "data"),
-      pidFile: join(prosodyDir, "prosody.pid"),
-      logFile: prosodyLog,
-      tls: certs,
-    }),
-  );
+  const xmppSetup = {
+    dir,
+    ports: { c2s: ports.c2s, http: ports.http, c2sDirectTls: ports.c2sTls, https: ports.https },
+    tls: certs,
+  };
+  const xmpp =
+    xmppServer === "ejabberd" ? planEjabberd(xmppSetup, ports.erlangDist) : planProsody(xmppSetup);
   const kamailioCfg = join(kamailioDir, "kamailio.cfg");
   const kamailioLog = join(kamailioDir, "kamailio.log");
   let tlsConfigFile: string | null = null;
@@ -359,18 +359,17 @@ async function startOnce(
       maskKey: randomBytes(12).toString("hex"),
     }),
   );
-  registerXmppAccounts(prosodyCfg);
+  const addAccounts = () =>
+    Promise.all(
+      SANDBOX_IDENTITIES.map((id) => xmpp.addAccount(id.xmppUser, XMPP_DOMAIN, id.password)),
+    );
+  if (xmpp.accountsWhileStopped) await addAccounts();
 
   const started: StartedProcess[] = [];
   try {
-    progress("starting prosody and kamailio…");
-    const prosody = startDetached(
-      "prosody",
-      ["--config", prosodyCfg, "-F"],
-      join(prosodyDir, "stdout.log"),
-      prosodyDir,
-    );
-    started.push(prosody);
+    progress(`starting ${xmpp.name} and kamailio…`);
+    const xmppProc = startDetached(xmpp.command, xmpp.args, xmpp.stdoutLog, xmpp.cwd, xmpp.runAs);
+    started.push(xmppProc);
     const kamailio = startDetached(
       "kamailio",
       [
@@ -397,15 +396,19 @@ async function startOnce(
       : `ws://${LOOPBACK}:${ports.http}/xmpp-websocket`;
     const sipWs = tls ? `wss://${LOOPBACK}:${ports.sipWss}` : `ws://${LOOPBACK}:${ports.sipWs}`;
 
-    const prosodyLogs = [prosodyLog, prosody.logFile];
-    await waitUntil("prosody", prosody, () => probeXmppStream(ports.c2s), prosodyLogs);
+    const name = xmpp.name;
+    await waitUntil(name, xmppProc, () => probeXmppStream(ports.c2s), xmpp.logs);
     if (ports.c2sTls) {
       const port = ports.c2sTls;
       const probe = () => probeXmppStream(port, { directTls: true, ca });
-      await waitUntil("prosody (direct TLS)", prosody, probe, prosodyLogs);
+      await waitUntil(`${name} (direct TLS)`, xmppProc, probe, xmpp.logs);
     }
     const probeXmppWs = () => probeWebSocket(xmppWs, "xmpp", ca);
-    await waitUntil("prosody (WebSocket)", prosody, probeXmppWs, prosodyLogs);
+    await waitUntil(`${name} (WebSocket)`, xmppProc, probeXmppWs, xmpp.logs);
+    if (!xmpp.accountsWhileStopped) {
+      progress(`creating the accounts in ${name}…`);
+      await addAccounts();
+    }
     await waitUntil("kamailio", kamailio, () =>
       tls ? probeSipTls(ports.sipTls!, ca) : probeSipUdp(ports.sip!),
     );
@@ -455,6 +458,7 @@ async function startOnce(
       tls,
       domains: { xmpp: XMPP_DOMAIN, sip: SIP_DOMAIN },
       xmpp: {
+        server: xmpp.name,
         host: LOOPBACK,
         tcpPort: ports.c2s,
         tcpUrl: `xmpp://${LOOPBACK}:${ports.c2s}`,
@@ -471,8 +475,8 @@ async function startOnce(
       },
       caFile,
       accounts,
-      pids: { prosody: prosody.pid, kamailio: kamailio.pid },
-      logs: { prosody: prosodyLog, kamailio: kamailioLog },
+      pids: { [xmpp.name]: xmppProc.pid, kamailio: kamailio.pid },
+      logs: { [xmpp.name]: xmpp.logs[0]!, kamailio: kamailioLog },
       startedAt: new Date().toISOString(),
     };
     const file = join(dir, "servers.json");
@@ -482,6 +486,7 @@ async function startOnce(
     return info;
   } catch (err) {
     await Promise.all(started.map((p) => stopGroup(p.pid, 2000)));
+    if (xmpp.name === "ejabberd") rmSync(ejabberdHome(dir), { recursive: true, force: true });
     throw err;
   }
 }
@@ -567,6 +572,10 @@ export async function stopSandbox(dir: string): Promise<StopResult> {
     })),
   );
   forgetSandbox(info.dir);
+  if (info.xmpp.server === "ejabberd") {
+    // ejabberd's own folder lives outside the sandbox folder (see ejabberdHome).
+    rmSync(ejabberdHome(info.dir), { recursive: true, force: true });
+  }
   const ports = sandboxPorts(info);
   let portsFree = false;
   for (let i = 0; i < 40 && !portsFree; i++) {
@@ -577,6 +586,7 @@ export async function stopSandbox(dir: string): Promise<StopResult> {
 }
 
 export interface ServerStatus {
+  readonly server: string;
   readonly pid: number;
   readonly running: boolean;
   readonly answering: boolean;
@@ -586,30 +596,34 @@ export interface SandboxStatus {
   readonly dir: string;
   readonly sbc: SbcMode;
   readonly tls: boolean;
-  readonly prosody: ServerStatus;
-  readonly kamailio: ServerStatus;
+  readonly xmpp: ServerStatus;
+  readonly sip: ServerStatus;
 }
 
 /** Whether each server's process is alive and answers a real protocol probe. */
 export async function sandboxStatus(dir: string): Promise<SandboxStatus> {
   const info = infoOrThrow(resolve(dir));
   const ca = info.caFile ? readFileSync(info.caFile, "utf8") : undefined;
-  const prosodyRunning = isAlive(info.pids.prosody);
-  const kamailioRunning = isAlive(info.pids.kamailio);
+  const xmppPid = info.pids[info.xmpp.server]!;
+  const sipPid = info.pids.kamailio!;
+  const xmppRunning = isAlive(xmppPid);
+  const sipRunning = isAlive(sipPid);
   return {
     dir: info.dir,
     sbc: info.sbc,
     tls: info.tls,
-    prosody: {
-      pid: info.pids.prosody,
-      running: prosodyRunning,
-      answering: prosodyRunning && (await probeXmppStream(info.xmpp.tcpPort)),
+    xmpp: {
+      server: info.xmpp.server,
+      pid: xmppPid,
+      running: xmppRunning,
+      answering: xmppRunning && (await probeXmppStream(info.xmpp.tcpPort)),
     },
-    kamailio: {
-      pid: info.pids.kamailio,
-      running: kamailioRunning,
+    sip: {
+      server: "kamailio",
+      pid: sipPid,
+      running: sipRunning,
       answering:
-        kamailioRunning &&
+        sipRunning &&
         (info.tls
           ? await probeSipTls(info.sip.tlsPort!, ca)
           : await probeSipUdp(info.sip.udpPort!)),

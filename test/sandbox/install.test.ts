@@ -9,8 +9,8 @@ describe("ensurePackages", () => {
     const lines: string[] = [];
     assert.throws(
       () =>
-        ensurePackages(true, (l) => lines.push(l), {
-          missing: (tls) => (tls ? ["kamailio-tls-modules", "openssl"] : []),
+        ensurePackages({ tls: true, xmppServer: "prosody" }, (l) => lines.push(l), {
+          missing: ({ tls }) => (tls ? ["kamailio-tls-modules", "openssl"] : []),
           isRoot: () => false,
         }),
       (e: unknown) =>
@@ -25,7 +25,10 @@ describe("ensurePackages", () => {
 
   it("does nothing when everything is installed", () => {
     const lines: string[] = [];
-    ensurePackages(false, (l) => lines.push(l), { missing: () => [], isRoot: () => false });
+    ensurePackages({ tls: false, xmppServer: "ejabberd" }, (l) => lines.push(l), {
+      missing: () => [],
+      isRoot: () => false,
+    });
     assert.deepEqual(lines, []);
   });
 });

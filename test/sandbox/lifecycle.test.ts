@@ -45,7 +45,7 @@ describe("duet servers (the command)", () => {
     const status = duet("servers", "status", "--dir", dir);
     assert.equal(status.code, 0, status.stdout + status.stderr);
     const s = JSON.parse(status.stdout);
-    assert.deepEqual([s.prosody.answering, s.kamailio.answering], [true, true]);
+    assert.deepEqual([s.xmpp.server, s.xmpp.answering, s.sip.answering], ["prosody", true, true]);
 
     const listed = duet("servers", "status");
     assert.ok(
@@ -69,7 +69,7 @@ describe("duet servers (the command)", () => {
     const after = duet("servers", "status", "--dir", dir);
     assert.equal(after.code, 1);
     const a = JSON.parse(after.stdout);
-    assert.deepEqual([a.prosody.running, a.kamailio.running], [false, false]);
+    assert.deepEqual([a.xmpp.running, a.sip.running], [false, false]);
   });
 
   it("two sandboxes run at the same time without conflict", async () => {
@@ -80,7 +80,7 @@ describe("duet servers (the command)", () => {
       assert.deepEqual(shared, [], "no port shared between the two sandboxes");
       const statuses = await Promise.all([sandboxStatus(one.dir), sandboxStatus(two.dir)]);
       for (const st of statuses)
-        assert.deepEqual([st.prosody.answering, st.kamailio.answering], [true, true]);
+        assert.deepEqual([st.xmpp.answering, st.sip.answering], [true, true]);
       // Each registrar holds its own registrations: carol registers in one only.
       const peer = await RawSipUdpPeer.open(one.sip.udpPort!);
       try {
