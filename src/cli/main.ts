@@ -1,5 +1,6 @@
 // The `duet` command line: dispatches to one module per command.
 import { readFileSync } from "node:fs";
+import { initCommand } from "./init.js";
 import { type CliIo, processIo, UsageError } from "./io.js";
 import { serversCommand } from "./servers.js";
 
@@ -7,6 +8,7 @@ const USAGE = `Usage: duet <command> [options]
 
 Commands:
   servers start|stop|status   a local sandbox of real servers (Prosody, Kamailio)
+  init                        write a config for your real XMPP and SIP accounts
   help                        this text
   version                     the installed version
 
@@ -25,6 +27,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     switch (command) {
       case "servers":
         return await serversCommand(rest, io);
+      case "init":
+        return await initCommand(rest, io);
       case "version":
       case "--version":
         io.out(version());

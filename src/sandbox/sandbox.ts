@@ -1,7 +1,7 @@
 // `duet servers`: a local network of real servers (Prosody and Kamailio) on 127.0.0.1 with the
 // sandbox's accounts, for people trying Duet and for every integration test of the project.
 import { execFileSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -104,7 +104,11 @@ export interface SandboxInfo {
   readonly startedAt: string;
 }
 
-/** The per-account endpoint configuration written to DIR/accounts/NAME.json. */
+/**
+ * The per-account endpoint configuration written to DIR/accounts/NAME.json, in the canonical
+ * schema of src/endpoint/config (what `duet daemon --config` loads). Both addresses are the
+ * account's own, each given explicitly.
+ */
 export interface SandboxEndpointConfig {
   readonly name: AccountName;
   readonly xmpp: {
@@ -112,8 +116,8 @@ export interface SandboxEndpointConfig {
     readonly password: string;
     readonly service: string;
     readonly websocket: string;
-    readonly domain: string;
-    readonly tls: "none" | "starttls";
+    /** Plaintext only because the plain sandbox offers no TLS; the TLS sandbox requires it. */
+    readonly tls: "none" | "required";
   };
   readonly sip: {
     readonly aor: string;
@@ -122,8 +126,11 @@ export interface SandboxEndpointConfig {
     readonly realm: string;
     readonly proxy: string;
     readonly websocket: string;
+    /** RFC 5626 +sip.instance, fixed for this sandbox run. */
+    readonly instanceId: string;
   };
-  readonly caFile: string | null;
+  /** The sandbox's own CA (TLS mode only). */
+  readonly tls?: { readonly caFile: string };
 }
 
 export class SandboxError extends Error {
@@ -428,8 +435,7 @@ async function startOnce(
           password: id.password,
           service: `xmpp://${LOOPBACK}:${ports.c2s}`,
           websocket: xmppWs,
-          domain: XMPP_DOMAIN,
-          tls: tls ? "starttls" : "none",
+          tls: tls ? "required" : "none",
         },
         sip: {
           aor: aorOf(id),
@@ -438,8 +444,9 @@ async function startOnce(
           realm: SIP_DOMAIN,
           proxy: proxyUri,
           websocket: sipWs,
+          instanceId: `urn:uuid:${randomUUID()}`,
         },
-        caFile,
+        ...(caFile ? { tls: { caFile } } : {}),
       };
       writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
       accounts[id.name] = {

@@ -58,6 +58,8 @@ describe("sandbox identities", () => {
       assert.equal(config.sip.password, account.password);
       assert.equal(config.xmpp.service, info.xmpp.tcpUrl);
       assert.equal(config.sip.proxy, info.sip.proxyUri);
+      assert.equal(config.xmpp.tls, "none", "the plain sandbox says plaintext explicitly");
+      assert.match(config.sip.instanceId, /^urn:uuid:[0-9a-f-]{36}$/);
       assert.equal(statSync(account.config).mode & 0o077, 0, "no access for group or others");
     }
   });
