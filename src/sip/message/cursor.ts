@@ -1,0 +1,174 @@
+// A position in a header value, with the small lexical steps of RFC 3261 §25.1 (LWS, token,
+// quoted-string, generic-param). Header values reach it already unfolded (§7.3.1).
+import { TOKEN } from "./charsets.js";
+import { fail } from "./parse-error.js";
+
+/** A header parameter as received: `value` keeps its quotes if it was quoted; null if bare. */
+export interface HeaderParam {
+  readonly name: string;
+  readonly value: string | null;
+}
+
+/** A lookup table for a set of ASCII stop characters (built once, at module load). */
+export function stopSet(stops: string): Uint8Array {
+  const t = new Uint8Array(128);
+  for (let i = 0; i < stops.length; i++) t[stops.charCodeAt(i)] = 1;
+  return t;
+}
+
+/** Where a param value, a sent-by or an addr-spec ends. */
+export const END_OF_VALUE = stopSet(';, \t\r\n"<>');
+export const END_OF_ITEM = stopSet(";, \t\r\n");
+export const END_OF_ANGLE = stopSet(">");
+
+export class Cursor {
+  i = 0;
+  constructor(
+    readonly s: string,
+    /** Header name for error messages. */
+    readonly where: string,
+  ) {}
+
+  get done(): boolean {
+    return this.i >= this.s.length;
+  }
+
+  peek(): number {
+    return this.i < this.s.length ? this.s.charCodeAt(this.i) : -1;
+  }
+
+  skipWs(): void {
+    while (this.i < this.s.length) {
+      const c = this.s.charCodeAt(this.i);
+      if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+      this.i++;
+    }
+  }
+
+  /** Skips LWS and consumes `ch` if it is next; true if it was. */
+  eat(ch: string): boolean {
+    this.skipWs();
+    if (this.s[this.i] === ch) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  expect(ch: string, what: string): void {
+    if (!this.eat(ch)) this.error(`expected ${what}`);
+  }
+
+  token(): string {
+    const start = this.i;
+    while (this.i < this.s.length) {
+      const c = this.s.charCodeAt(this.i);
+      if (c >= 128 || TOKEN[c] === 0) break;
+      this.i++;
+    }
+    return this.s.slice(start, this.i);
+  }
+
+  requireToken(what: string): string {
+    this.skipWs();
+    const t = this.token();
+    if (t.length === 0) this.error(`expected ${what}`);
+    return t;
+  }
+
+  /** quoted-string at the cursor, returned with its quotes and escapes as received. */
+  quotedRaw(): string {
+    const start = this.i;
+    if (this.s[this.i] !== '"') this.error("expected a quoted string");
+    this.i++;
+    while (this.i < this.s.length) {
+      const c = this.s.charCodeAt(this.i);
+      if (c === 92) {
+        if (this.i + 1 >= this.s.length) break;
+        this.i += 2;
+        continue;
+      }
+      this.i++;
+      if (c === 34) return this.s.slice(start, this.i);
+    }
+    return this.error(`unterminated quoted string ${this.s.slice(start, start + 40)}`);
+  }
+
+  /** The text up to (not including) the first character in `table` (see stopSet), or the end. */
+  until(table: Uint8Array): string {
+    const start = this.i;
+    const s = this.s;
+    let i = this.i;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      if (c < 128 && table[c] === 1) break;
+      i++;
+    }
+    this.i = i;
+    return s.slice(start, i);
+  }
+
+  /** `*( SEMI generic-param )`: gen-value = token / host / quoted-string. */
+  params(): HeaderParam[] {
+    const out: HeaderParam[] = [];
+    for (;;) {
+      const save = this.i;
+      if (!this.eat(";")) {
+        this.i = save;
+        return out;
+      }
+      this.skipWs();
+      const name = this.token();
+      if (name.length === 0) this.error("empty parameter (stray ';')");
+      const beforeEq = this.i;
+      if (this.eat("=")) {
+        this.skipWs();
+        let value: string;
+        if (this.peek() === 34) {
+          value = this.quotedRaw();
+        } else {
+          // token / host; hosts add ':' '[' ']' (RFC 5118 §4.5: received=IPv6 with or without
+          // brackets must both be read).
+          value = this.until(END_OF_VALUE);
+          if (value.length === 0) this.error(`parameter "${name}" has "=" but no value`);
+        }
+        out.push({ name, value });
+      } else {
+        this.i = beforeEq;
+        out.push({ name, value: null });
+      }
+    }
+  }
+
+  error(message: string): never {
+    const at = this.s.length > 60 ? `${this.s.slice(0, 60)}…` : this.s;
+    return fail("header-value", `${message} at offset ${this.i} in "${at}"`, this.where);
+  }
+}
+
+/** The unquoted content of a quoted-string (quoted-pair resolved). */
+export function unquote(raw: string): string {
+  if (!raw.startsWith('"')) return raw;
+  const inner = raw.slice(1, -1);
+  return inner.indexOf("\\") < 0 ? inner : inner.replace(/\\([\s\S])/g, "$1");
+}
+
+/** A quoted-string for a value we send. */
+export function quote(text: string): string {
+  return `"${text.replace(/["\\]/g, "\\$&")}"`;
+}
+
+export function paramValue(
+  params: readonly HeaderParam[],
+  name: string,
+): string | null | undefined {
+  const lower = name.toLowerCase();
+  for (const p of params) if (p.name.toLowerCase() === lower) return p.value;
+  return undefined;
+}
+
+export function formatParams(params: readonly HeaderParam[]): string {
+  let out = "";
+  for (const p of params) out += p.value === null ? `;${p.name}` : `;${p.name}=${p.value}`;
+  return out;
+}

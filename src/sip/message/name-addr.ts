@@ -1,0 +1,129 @@
+// From, To, Contact, Route, Record-Route, Refer-To…: ( name-addr / addr-spec ) *( SEMI param )
+// (RFC 3261 §20.10, §20.20, §20.39, §25.1).
+import { isToken } from "./charsets.js";
+import {
+  Cursor,
+  END_OF_ANGLE,
+  END_OF_ITEM,
+  formatParams,
+  type HeaderParam,
+  paramValue,
+  quote,
+  unquote,
+} from "./cursor.js";
+import { fail } from "./parse-error.js";
+import { formatUri, parseUri, type Uri } from "./uri.js";
+
+export interface NameAddr {
+  /** Display name, unquoted; undefined when there is none. */
+  readonly displayName?: string;
+  readonly uri: Uri;
+  readonly params: readonly HeaderParam[];
+}
+
+function readOne(c: Cursor): NameAddr {
+  c.skipWs();
+  let displayName: string | undefined;
+  let uriText: string;
+  if (c.peek() === 34) {
+    displayName = unquote(c.quotedRaw());
+    c.expect("<", `"<" after the display name`);
+    uriText = c.until(END_OF_ANGLE);
+    if (!c.eat(">")) c.error(`"<" without ">"`);
+  } else if (c.peek() === 60) {
+    c.i++;
+    uriText = c.until(END_OF_ANGLE);
+    if (!c.eat(">")) c.error(`"<" without ">"`);
+  } else {
+    // Either *(token LWS) "<" (display name) or an addr-spec: look ahead for '<'.
+    const start = c.i;
+    const words: string[] = [];
+    for (;;) {
+      c.skipWs();
+      const t = c.token();
+      if (t.length === 0) break;
+      words.push(t);
+      // "scheme:" right after the first token: an addr-spec, no need to look further.
+      if (words.length === 1 && c.peek() === 58) break;
+    }
+    c.skipWs();
+    if (words.length > 0 && c.peek() === 60) {
+      displayName = words.join(" ");
+      c.i++;
+      uriText = c.until(END_OF_ANGLE);
+      if (!c.eat(">")) c.error(`"<" without ">"`);
+    } else {
+      if (words.length > 0 && c.s.indexOf("<", c.i) >= 0) {
+        c.error(
+          "a display name with characters other than tokens must be a quoted string " +
+            "(RFC 3261 §25.1 display-name)",
+        );
+      }
+      c.i = start;
+      c.skipWs();
+      // addr-spec: its ';' parameters are header parameters (RFC 3261 §20.10).
+      uriText = c.until(END_OF_ITEM);
+      if (uriText.indexOf("<") >= 0 || uriText.indexOf('"') >= 0 || uriText.length === 0) {
+        c.error("expected a URI or a name-addr (a display name must be a quoted string or tokens)");
+      }
+    }
+  }
+  // RFC 4475 §3.1.2.14: spaces just inside <> are invalid, but harmless; we read past them.
+  const uri = parseUri(uriText.trim(), c.where);
+  const params = c.params();
+  const out: { displayName?: string; uri: Uri; params: HeaderParam[] } = { uri, params };
+  if (displayName !== undefined) out.displayName = displayName;
+  return out;
+}
+
+/** One name-addr/addr-spec filling the whole value (From, To, Refer-To). */
+export function parseNameAddr(value: string, header: string): NameAddr {
+  const c = new Cursor(value, header);
+  const na = readOne(c);
+  c.skipWs();
+  if (!c.done) c.error(`unexpected "${value.slice(c.i, c.i + 20)}" after the address`);
+  return na;
+}
+
+/** A comma-separated list of name-addrs (Contact, Route, Record-Route, Path). */
+export function parseNameAddrList(value: string, header: string): NameAddr[] {
+  const c = new Cursor(value, header);
+  const out: NameAddr[] = [];
+  for (;;) {
+    out.push(readOne(c));
+    c.skipWs();
+    if (c.done) return out;
+    if (!c.eat(",")) c.error(`expected "," between addresses`);
+  }
+}
+
+/** The form we send: always name-addr (with <>), so URI parameters never leak (§20). */
+export function formatNameAddr(na: NameAddr): string {
+  let out = "";
+  if (na.displayName !== undefined && na.displayName.length > 0) {
+    out += isToken(na.displayName) ? `${na.displayName} ` : `${quote(na.displayName)} `;
+  }
+  return `${out}<${formatUri(na.uri)}>${formatParams(na.params)}`;
+}
+
+export const tagOf = (na: NameAddr): string | undefined => {
+  const t = paramValue(na.params, "tag");
+  return t === null ? undefined : t;
+};
+
+export function withParam(na: NameAddr, name: string, value: string | null): NameAddr {
+  const params = na.params.filter((p) => p.name.toLowerCase() !== name.toLowerCase());
+  params.push({ name, value });
+  return { ...na, params };
+}
+
+/** Contact: "*" (RFC 3261 §10.2.2) is represented as the string "*". */
+export function parseContactList(value: string): NameAddr[] | "*" {
+  if (value.trim() === "*") return "*";
+  return parseNameAddrList(value, "Contact");
+}
+
+export function requireSingle<T>(list: T[], header: string): T {
+  if (list.length !== 1) fail("header-value", "expected exactly one value", header);
+  return list[0] as T;
+}

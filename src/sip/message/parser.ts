@@ -1,0 +1,310 @@
+// Parsing whole messages (RFC 3261 §7, §18.3): start line, header fields with folding, body by
+// Content-Length, then the checks every element must make before using a message. Only
+// SipParseError leaves here; a result, never an exception, is what callers get.
+import { isToken } from "./charsets.js";
+import { headerKey } from "./header-names.js";
+import { type HeaderField, type SipMessage, SipRequest, SipResponse } from "./message.js";
+import { fail, SipParseError } from "./parse-error.js";
+import { parseUri } from "./uri.js";
+
+/** What could be read of a message that failed, enough to answer a request with 400. */
+export interface PartialMessage {
+  readonly kind: "request" | "response";
+  readonly method?: string;
+  readonly headers: readonly HeaderField[];
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly message: SipMessage }
+  | { readonly ok: false; readonly error: SipParseError; readonly partial?: PartialMessage };
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+const utf8Encoder = new TextEncoder();
+
+/** Index of the blank line ending the header section: returns [headEnd, bodyStart] or null. */
+export function findHeaderEnd(data: Uint8Array, from: number): [number, number] | null {
+  for (let i = data.indexOf(10, from); i >= 0 && i < data.length - 1; i = data.indexOf(10, i + 1)) {
+    // LF LF or LF CR LF ends the head (bare LF accepted: liberal in what we accept).
+    if (data[i + 1] === 10) return [i, i + 2];
+    if (data[i + 1] === 13 && data[i + 2] === 10) return [i, i + 3];
+  }
+  return null;
+}
+
+/** Leading CRLFs before a start line are ignored (§7.5). */
+export function skipLeadingCrlf(data: Uint8Array): number {
+  let i = 0;
+  while (i < data.length && (data[i] === 13 || data[i] === 10)) i++;
+  return i;
+}
+
+const VERSION = /^SIP\/[0-9]+\.[0-9]+$/i;
+
+interface Head {
+  startLine: string;
+  fields: HeaderField[];
+  keys: string[];
+}
+
+/** Splits the header section into the start line and unfolded fields, in one pass. */
+function splitHead(head: string): Head {
+  let pos = 0;
+  let startLine: string | undefined;
+  const fields: HeaderField[] = [];
+  const keys: string[] = [];
+  const n = head.length;
+  while (pos <= n) {
+    let nl = head.indexOf("\n", pos);
+    if (nl < 0) nl = n;
+    const end = nl > pos && head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const first = head.charCodeAt(pos);
+    if (end > pos) {
+      if (startLine === undefined) {
+        startLine = head.slice(pos, end);
+      } else if (first === 32 || first === 9) {
+        // Folded continuation (§7.3.1): equivalent to a single SP.
+        const last = fields.length - 1;
+        if (last < 0) fail("header-line", "a folded line follows the start line");
+        const prev = fields[last] as HeaderField;
+        fields[last] = {
+          name: prev.name,
+          value: `${prev.value} ${head.slice(pos, end).trim()}`.trim(),
+        };
+      } else {
+        const colon = head.indexOf(":", pos);
+        if (colon < 0 || colon > end) {
+          fail(
+            "header-line",
+            `line "${head.slice(pos, Math.min(end, pos + 40))}" is neither a header field nor folded`,
+          );
+        }
+        let nameEnd = colon;
+        while (
+          nameEnd > pos &&
+          (head.charCodeAt(nameEnd - 1) === 32 || head.charCodeAt(nameEnd - 1) === 9)
+        ) {
+          nameEnd--;
+        }
+        const name = head.slice(pos, nameEnd);
+        if (!isToken(name)) fail("header-line", `"${name.slice(0, 40)}" is not a header name`);
+        // The value without the LWS around it (§7.3.1).
+        let vs = colon + 1;
+        let ve = end;
+        while (vs < ve && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
+        while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
+        fields.push({ name, value: head.slice(vs, ve) });
+        keys.push(headerKey(name));
+      }
+    }
+    pos = nl + 1;
+  }
+  if (startLine === undefined) fail("empty", "no start line");
+  return { startLine, fields, keys };
+}
+
+/** Splits on runs of SP/HTAB (liberal: RFC 4475 §3.1.2.9, §3.1.2.10). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
+    out.push(line.slice(start, i));
+  }
+  return out;
+}
+
+function isResponseLine(line: string): boolean {
+  return line.length > 4 && line.slice(0, 4).toUpperCase() === "SIP/";
+}
+
+function parseStartLine(line: string, fields: HeaderField[], keys: string[]): SipMessage {
+  // Extra SP between elements and trailing SP are invalid but harmless (RFC 4475 §3.1.2.9,
+  // §3.1.2.10): we read past them and never send them.
+  if (isResponseLine(line)) {
+    const sp = line.indexOf(" ");
+    const version = sp < 0 ? line : line.slice(0, sp);
+    if (!VERSION.test(version)) fail("version", `"${version.slice(0, 20)}" is not a SIP version`);
+    let i = sp < 0 ? line.length : sp;
+    while (i < line.length && line.charCodeAt(i) === 32) i++;
+    const codeEnd = line.indexOf(" ", i);
+    const code = line.slice(i, codeEnd < 0 ? line.length : codeEnd);
+    if (!/^[1-6][0-9][0-9]$/.test(code)) {
+      fail("status-code", `status code "${code.slice(0, 20)}" is not 100 to 699`);
+    }
+    const reason = codeEnd < 0 ? "" : line.slice(codeEnd + 1);
+    return new SipResponse(Number(code), reason, fields, undefined, version.toUpperCase(), keys);
+  }
+  const parts = words(line);
+  if (parts.length !== 3) {
+    fail(
+      "start-line",
+      `request line "${line.slice(0, 60)}" is not "METHOD Request-URI SIP/2.0" ` +
+        "(a Request-URI holds no spaces)",
+    );
+  }
+  const [method, uriText, version] = parts as [string, string, string];
+  if (!isToken(method)) fail("method", `"${method.slice(0, 40)}" is not a method token`);
+  if (!VERSION.test(version)) fail("version", `"${version.slice(0, 20)}" is not a SIP version`);
+  const uri = parseUri(uriText, "Request-URI");
+  return new SipRequest(method, uri, fields, undefined, version.toUpperCase(), keys);
+}
+
+function checkHeaders(msg: SipMessage): void {
+  // One pass over the keys: counts of the headers that must be present or single.
+  let via = 0;
+  let from = 0;
+  let to = 0;
+  let callId = 0;
+  let cseqs = 0;
+  let maxForwards = 0;
+  let contentLength = 0;
+  let contact = 0;
+  let route = 0;
+  let recordRoute = 0;
+  for (const k of msg.headerKeys) {
+    switch (k) {
+      case "via":
+        via++;
+        break;
+      case "from":
+        from++;
+        break;
+      case "to":
+        to++;
+        break;
+      case "call-id":
+        callId++;
+        break;
+      case "cseq":
+        cseqs++;
+        break;
+      case "max-forwards":
+        maxForwards++;
+        break;
+      case "content-length":
+        contentLength++;
+        break;
+      case "contact":
+        contact++;
+        break;
+      case "route":
+        route++;
+        break;
+      case "record-route":
+        recordRoute++;
+        break;
+    }
+  }
+  const single: Array<[string, number]> = [
+    ["To", to],
+    ["From", from],
+    ["Call-ID", callId],
+    ["CSeq", cseqs],
+    ["Max-Forwards", maxForwards],
+    ["Content-Length", contentLength],
+  ];
+  for (const [name, n] of single) {
+    // RFC 4475 §3.3.8, §3.3.9: two values where one is allowed make the message unusable.
+    if (n > 1) fail("duplicate-header", "appears more than once but allows one value", name);
+  }
+  const missing: string[] = [];
+  if (via === 0) missing.push("Via");
+  if (from === 0) missing.push("From");
+  if (to === 0) missing.push("To");
+  if (callId === 0) missing.push("Call-ID");
+  if (cseqs === 0) missing.push("CSeq");
+  if (missing.length > 0) {
+    fail("missing-header", `required header(s) missing: ${missing.join(", ")}`);
+  }
+  // What every element acts on is checked now (the top Via, From, To, Call-ID, CSeq,
+  // Max-Forwards; Contact and Record-Route where they set up a dialog); the rest when first used,
+  // still as SipParseError.
+  msg.topVia();
+  msg.from();
+  msg.to();
+  msg.callId();
+  const cseq = msg.cseq();
+  msg.maxForwards();
+  if (msg.kind === "request") {
+    if (cseq.method !== msg.method) {
+      fail(
+        "cseq-method-mismatch",
+        `CSeq method "${cseq.method}" differs from the request method "${msg.method}"`,
+        "CSeq",
+      );
+    }
+    if (contact > 0 && (msg.method === "INVITE" || msg.method === "REGISTER")) msg.contacts();
+    if (route > 0) msg.routes();
+  }
+  const dialogSetup = cseq.method === "INVITE" || cseq.method === "SUBSCRIBE";
+  if (recordRoute > 0 && dialogSetup) msg.recordRoutes();
+  if (msg.kind === "response" && contact > 0 && dialogSetup) msg.contacts();
+}
+
+function partialOf(head: Head | undefined): PartialMessage | undefined {
+  if (!head) return undefined;
+  if (isResponseLine(head.startLine)) return { kind: "response", headers: head.fields };
+  const method = words(head.startLine)[0];
+  return method !== undefined && isToken(method)
+    ? { kind: "request", method, headers: head.fields }
+    : { kind: "request", headers: head.fields };
+}
+
+/**
+ * Parses a message whose head and body have been separated. `datagram` selects the §18.3 rule
+ * for unreliable transports: the body runs to the end of the packet unless Content-Length says
+ * less; on streams the caller has already cut the body to Content-Length.
+ */
+export function parseParts(headText: string, body: Uint8Array, datagram: boolean): ParseResult {
+  let head: Head | undefined;
+  try {
+    head = splitHead(headText);
+    const msg = parseStartLine(head.startLine, head.fields, head.keys);
+    const length = msg.contentLength();
+    if (length !== undefined) {
+      if (length > body.length) {
+        fail(
+          "truncated-body",
+          `Content-Length is ${length} but only ${body.length} octets follow the header`,
+          "Content-Length",
+        );
+      }
+      // Octets after Content-Length in a datagram are ignored (RFC 4475 §3.1.1.8).
+      msg.body =
+        length === body.length ? body : new Uint8Array(body.buffer, body.byteOffset, length);
+    } else {
+      msg.body = datagram ? body : new Uint8Array(0);
+    }
+    checkHeaders(msg);
+    return { ok: true, message: msg };
+  } catch (e) {
+    if (e instanceof SipParseError) {
+      const partial = partialOf(head);
+      return partial ? { ok: false, error: e, partial } : { ok: false, error: e };
+    }
+    throw e;
+  }
+}
+
+/** Parses one UDP datagram (or one WebSocket message, RFC 7118 §5: one message per frame). */
+export function parseDatagram(data: Uint8Array): ParseResult {
+  const start = skipLeadingCrlf(data);
+  if (start >= data.length) {
+    return { ok: false, error: new SipParseError("empty", "no message (only CRLF or nothing)") };
+  }
+  const end = findHeaderEnd(data, start);
+  if (!end) {
+    // No blank line: treat everything as header section (liberal), there is no body.
+    return parseParts(utf8.decode(data.subarray(start)), new Uint8Array(0), true);
+  }
+  return parseParts(utf8.decode(data.subarray(start, end[0])), data.subarray(end[1]), true);
+}
+
+/** Parses a message given as text (tests and tools); same rules as a datagram. */
+export function parseMessage(text: string): ParseResult {
+  return parseDatagram(utf8Encoder.encode(text));
+}

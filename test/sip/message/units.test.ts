@@ -1,0 +1,100 @@
+// The message layer's parts: URIs (RFC 3261 §19.1, RFC 3966, RFC 5118), escaping, stream framing
+// with RFC 5626 keep-alives (RFC 3261 §18.3), and serialization (§7).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  formatUri,
+  isSipUri,
+  parseMessage,
+  parseUri,
+  SipParseError,
+  StreamFramer,
+  serializeToString,
+} from "../../../src/sip/message/index.js";
+
+describe("URIs", () => {
+  it("round-trips sip, sips, tel and other schemes, re-escaping only what must be", () => {
+    for (const text of [
+      "sip:alice@example.com",
+      "sips:alice:secret@example.com:5061;transport=tcp;lr",
+      "sip:[2001:db8::10]:5070;maddr=192.0.2.1",
+      "sip:%22q%22@example.com?subject=hi%20there&priority=urgent",
+      "tel:+1-201-555-0123;phone-context=example.com",
+      "urn:service:sos",
+    ]) {
+      assert.equal(formatUri(parseUri(text, "test")), text);
+    }
+  });
+
+  it("unescapes for comparison and escapes what the grammar does not allow", () => {
+    const u = parseUri("sip:%61lice@example.com;na%6De=v%61l", "test");
+    assert.ok(isSipUri(u));
+    assert.equal(u.user, "alice");
+    assert.deepEqual(u.params, [{ name: "name", value: "val" }]);
+    const spaced = parseUri("sip:I%20have%20spaces@example.net", "test");
+    assert.equal(formatUri(spaced), "sip:I%20have%20spaces@example.net");
+  });
+
+  it("refuses what is not a URI, saying why", () => {
+    const cases: Array<[string, RegExp]> = [
+      ["sip:2001:db8::10", /must be enclosed in \[ \]/],
+      ["sip:user@[2001:db8::1", /lacks/],
+      ["sip:user@example.com:99999", /port/],
+      ["<sip:user@example.com>", /scheme/],
+      ["sip:user@exa mple.com", /whitespace/],
+      ["tel:call-me", /telephone number/],
+    ];
+    for (const [text, why] of cases) {
+      assert.throws(
+        () => parseUri(text, "test"),
+        (e: unknown) => e instanceof SipParseError && why.test(e.message),
+      );
+    }
+  });
+});
+
+const OPTIONS = (n: number, body = "") =>
+  `OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK${n}\r\n` +
+  `Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\n` +
+  `Call-ID: c${n}\r\nCSeq: ${n} OPTIONS\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+describe("stream framing (RFC 3261 §18.3, RFC 5626 §3.5.1)", () => {
+  it("frames messages split at every byte, back to back, with keep-alives between", () => {
+    const stream = Buffer.from(`\r\n\r\n${OPTIONS(1, "hello")}${OPTIONS(2)}\r\n`);
+    const framer = new StreamFramer();
+    const events = [];
+    for (const byte of stream) events.push(...framer.push(Uint8Array.of(byte)));
+    // The trailing lone CRLF (a pong) waits for its next byte, so it is not reported yet.
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ["ping", "message", "message"],
+    );
+    const [, a, b] = events;
+    assert.ok(a?.type === "message" && a.result.ok && a.result.message.bodyText() === "hello");
+    assert.ok(b?.type === "message" && b.result.ok && b.result.message.callId() === "c2");
+  });
+
+  it("gives up on a stream whose Content-Length cannot be read", () => {
+    const framer = new StreamFramer();
+    const events = framer.push(
+      Buffer.from(OPTIONS(3).replace("Content-Length: 0", "Content-Length: x")),
+    );
+    assert.equal(events[0]?.type, "fatal");
+    assert.deepEqual(framer.push(Buffer.from(OPTIONS(4))), []);
+  });
+});
+
+describe("serialization (RFC 3261 §7)", () => {
+  it("writes canonical names, no folding, and the body's true Content-Length", () => {
+    const r = parseMessage(
+      "INVITE sip:b@example.com SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\ni: x\r\nf: <sip:a@e>;tag=1\r\n" +
+        "t: <sip:b@e>\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nSubject: a\r\n  folded\r\nl: 2\r\n\r\nhi",
+    );
+    assert.ok(r.ok);
+    const text = serializeToString(r.message);
+    assert.match(text, /^INVITE sip:b@example.com SIP\/2.0\r\nVia: /);
+    assert.match(text, /\r\nCall-ID: x\r\n/);
+    assert.match(text, /\r\nSubject: a folded\r\n/);
+    assert.match(text, /\r\nContent-Length: 2\r\n\r\nhi$/);
+  });
+});
