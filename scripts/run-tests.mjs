@@ -44,7 +44,9 @@ if (files.length === 0) {
 // Every sandbox a test starts lives below this run's own root, so that the clean-up below
 // finds exactly what this run started and never touches another run's servers.
 const runRoot = mkdtempSync(join(tmpdir(), "duet-test-run-"));
-const concurrency = process.env.DUET_TEST_CONCURRENCY ?? "2";
+// One file at a time by default: on 2 cores, timing-sensitive suites (sipp at 50 calls/s, RTP
+// pacing and tone detection) must not compete with each other.
+const concurrency = process.env.DUET_TEST_CONCURRENCY ?? "1";
 const result = spawnSync(
   process.execPath,
   ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
