@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(prosody lua-unbound kamailio kamailio-websocket-modules kamailio-tls-modules
-  sip-tester baresip-core python3-slixmpp openssl iproute2 procps ejabberd)
+  sip-tester baresip-core python3-slixmpp openssl iproute2 procps ejabberd dnsmasq-base)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -19,7 +19,6 @@ export function stopSet(stops: string): Uint8Array {
 /** Where a param value, a sent-by or an addr-spec ends. */
 export const END_OF_VALUE = stopSet(';, \t\r\n"<>');
 export const END_OF_ITEM = stopSet(";, \t\r\n");
-export const END_OF_ANGLE = stopSet(">");
 
 export class Cursor {
   i = 0;
@@ -48,7 +47,8 @@ export class Cursor {
   /** Skips LWS and consumes `ch` if it is next; true if it was. */
   eat(ch: string): boolean {
     this.skipWs();
-    if (this.s[this.i] === ch) {
+    // charCodeAt, not s[i]: indexing would build a one-character string per call.
+    if (this.s.charCodeAt(this.i) === ch.charCodeAt(0)) {
       this.i++;
       return true;
     }
@@ -79,7 +79,7 @@ export class Cursor {
   /** quoted-string at the cursor, returned with its quotes and escapes as received. */
   quotedRaw(): string {
     const start = this.i;
-    if (this.s[this.i] !== '"') this.error("expected a quoted string");
+    if (this.s.charCodeAt(this.i) !== 34) this.error("expected a quoted string");
     this.i++;
     while (this.i < this.s.length) {
       const c = this.s.charCodeAt(this.i);
@@ -92,6 +92,14 @@ export class Cursor {
       if (c === 34) return this.s.slice(start, this.i);
     }
     return this.error(`unterminated quoted string ${this.s.slice(start, start + 40)}`);
+  }
+
+  /** The text up to (not including) the first `ch`, or the end (indexOf: no per-char loop). */
+  upTo(ch: string): string {
+    const start = this.i;
+    const at = this.s.indexOf(ch, start);
+    this.i = at < 0 ? this.s.length : at;
+    return this.s.slice(start, this.i);
   }
 
   /** The text up to (not including) the first character in `table` (see stopSet), or the end. */

@@ -33,6 +33,16 @@ export function unescapeComponent(s: string): string {
       for (const b of utf8Encoder.encode(s[i] ?? "")) bytes.push(b);
     }
   }
+  // Escapes of ASCII characters (the usual case) need no UTF-8 decoding.
+  // (Bounded: a spread of a huge array would overflow the argument stack.)
+  let ascii = bytes.length <= 1024;
+  for (let i = 0; i < bytes.length; i++) {
+    if ((bytes[i] as number) >= 128) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return String.fromCharCode(...bytes);
   return utf8Decoder.decode(Uint8Array.from(bytes));
 }
 

@@ -48,6 +48,60 @@ export function headerKey(name: string): string {
   return key;
 }
 
+/** Names nearly every message carries, looked up in place by knownHeaderKey(). */
+const COMMON = [
+  "via",
+  "from",
+  "to",
+  "call-id",
+  "cseq",
+  "max-forwards",
+  "contact",
+  "content-length",
+  "content-type",
+  "route",
+  "record-route",
+  "allow",
+  "supported",
+  "require",
+  "user-agent",
+  "server",
+  "expires",
+  "subject",
+  "accept",
+  "session-id",
+];
+
+/** [lower-case spelling, key] pairs by spelling length; compact forms are length 1. */
+const BY_LENGTH: Array<Array<[string, string]>> = [];
+for (const name of [...COMMON, ...Object.keys(COMPACT)]) {
+  const key = name.length === 1 ? (COMPACT[name] as string) : name;
+  const list = BY_LENGTH[name.length] ?? [];
+  list.push([name, key]);
+  BY_LENGTH[name.length] = list;
+}
+
+/**
+ * headerKey() of `text.slice(start, end)` if that is one of the common names (any case), else
+ * undefined; compares in place, so the parser hashes no freshly sliced name for the usual fields.
+ * Every name it knows is a token.
+ */
+export function knownHeaderKey(text: string, start: number, end: number): string | undefined {
+  const list = BY_LENGTH[end - start];
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) {
+    const [spelling, key] = list[k] as [string, string];
+    let j = 0;
+    for (; j < spelling.length; j++) {
+      let c = text.charCodeAt(start + j);
+      if (c >= 65 && c <= 90) c |= 0x20;
+      if (c !== spelling.charCodeAt(j)) break;
+    }
+    if (j === spelling.length) return key;
+  }
+  return undefined;
+}
+
 /** The spelling we send: "call-id" → "Call-ID", "max-forwards" → "Max-Forwards". */
 export function canonicalName(name: string): string {
   const key = headerKey(name);

@@ -139,8 +139,13 @@ export function splitHostPort(text: string, where: string): { host: Host; port?:
 }
 
 export function parsePort(text: string, where: string): number {
-  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) {
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    value = c >= 48 && c <= 57 ? value * 10 + (c - 48) : Number.NaN;
+  }
+  if (text.length === 0 || text.length > 5 || !(value <= 65535)) {
     fail("uri", `port "${text}" is not a number from 0 to 65535`, where);
   }
-  return Number(text);
+  return value;
 }

@@ -25,13 +25,28 @@ export interface HeaderField {
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const EMPTY = new Uint8Array(0);
 
+/** Marks a typed view not parsed yet (undefined is a valid parsed value, e.g. no Max-Forwards). */
+const UNSET: unique symbol = Symbol("unset");
+type Slot<T> = T | typeof UNSET;
+
 abstract class SipMessageBase {
   private _fields: HeaderField[];
   /** headerKey() of each field, kept beside them: lookups are the hot path of every layer. */
   private keys: string[];
   body: Uint8Array;
-  /** Parsed typed views by header key (a plain object: faster than a Map for a few keys). */
-  private cache: Record<string, unknown> | undefined;
+  // Parsed typed views, one fixed slot each: every message gets the same object shape, which
+  // keeps the parser's hot path monomorphic (a keyed cache object was a visible cost).
+  private _vias: Slot<Via[]> = UNSET;
+  private _topVia: Slot<Via> = UNSET;
+  private _from: Slot<NameAddr> = UNSET;
+  private _to: Slot<NameAddr> = UNSET;
+  private _callId: Slot<string> = UNSET;
+  private _cseq: Slot<CSeq> = UNSET;
+  private _maxForwards: Slot<number | undefined> = UNSET;
+  private _contentLength: Slot<number | undefined> = UNSET;
+  private _contacts: Slot<NameAddr[] | "*"> = UNSET;
+  private _routes: Slot<NameAddr[]> = UNSET;
+  private _recordRoutes: Slot<NameAddr[]> = UNSET;
 
   constructor(fields: HeaderField[], body: Uint8Array = EMPTY, keys?: string[]) {
     this._fields = fields;
@@ -67,7 +82,11 @@ abstract class SipMessageBase {
 
   /** First field's value for `name` (compact forms and case ignored). */
   get(name: string): string | undefined {
-    const key = headerKey(name);
+    return this.firstOf(headerKey(name));
+  }
+
+  /** First field's value for a header key (already headerKey()'d: the typed views' path). */
+  private firstOf(key: string): string | undefined {
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) {
       if (keys[i] === key) return (this._fields[i] as HeaderField).value;
@@ -76,7 +95,10 @@ abstract class SipMessageBase {
   }
 
   getAll(name: string): string[] {
-    const key = headerKey(name);
+    return this.allOf(headerKey(name));
+  }
+
+  private allOf(key: string): string[] {
     const keys = this.keys;
     const out: string[] = [];
     for (let i = 0; i < keys.length; i++) {
@@ -102,20 +124,14 @@ abstract class SipMessageBase {
     if (i < 0) rest.push({ name, value });
     else rest.splice(Math.min(i, rest.length), 0, { name, value });
     this.fields = rest;
-    if (this.cache) {
-      delete this.cache[key];
-      if (key === "via") delete this.cache["via-top"];
-    }
+    this.forget(key);
     return this;
   }
 
   append(name: string, value: string): this {
     this._fields.push({ name, value });
     this.keys.push(headerKey(name));
-    if (this.cache) {
-      delete this.cache[headerKey(name)];
-      delete this.cache["via-top"];
-    }
+    this.forget(headerKey(name));
     return this;
   }
 
@@ -127,20 +143,14 @@ abstract class SipMessageBase {
     if (i < 0) fields.push({ name, value });
     else fields.splice(i, 0, { name, value });
     this.fields = fields;
-    if (this.cache) {
-      delete this.cache[key];
-      if (key === "via") delete this.cache["via-top"];
-    }
+    this.forget(key);
     return this;
   }
 
   remove(name: string): this {
     const key = headerKey(name);
     this.fields = this.fields.filter((f) => headerKey(f.name) !== key);
-    if (this.cache) {
-      delete this.cache[key];
-      if (key === "via") delete this.cache["via-top"];
-    }
+    this.forget(key);
     return this;
   }
 
@@ -155,100 +165,148 @@ abstract class SipMessageBase {
     if (values.length <= 1) fields.splice(i, 1);
     else fields[i] = { name: field.name, value: values.slice(1).join(", ") };
     this.fields = fields;
-    if (this.cache) {
-      delete this.cache[key];
-      if (key === "via") delete this.cache["via-top"];
-    }
+    this.forget(key);
     return this;
   }
 
-  protected cached<T>(key: string, parse: () => T): T {
-    if (!this.cache) this.cache = {};
-    else if (key in this.cache) return this.cache[key] as T;
-    const v = parse();
-    this.cache[key] = v;
-    return v;
+  /** Drops the typed view of a header whose fields changed. */
+  private forget(key: string): void {
+    switch (key) {
+      case "via":
+        this._vias = UNSET;
+        this._topVia = UNSET;
+        break;
+      case "from":
+        this._from = UNSET;
+        break;
+      case "to":
+        this._to = UNSET;
+        break;
+      case "call-id":
+        this._callId = UNSET;
+        break;
+      case "cseq":
+        this._cseq = UNSET;
+        break;
+      case "max-forwards":
+        this._maxForwards = UNSET;
+        break;
+      case "content-length":
+        this._contentLength = UNSET;
+        break;
+      case "contact":
+        this._contacts = UNSET;
+        break;
+      case "route":
+        this._routes = UNSET;
+        break;
+      case "record-route":
+        this._recordRoutes = UNSET;
+        break;
+    }
   }
 
-  private required(name: string): string {
-    const v = this.get(name);
+  private required(key: string, name: string): string {
+    const v = this.firstOf(key);
     if (v === undefined) fail("missing-header", "header is missing", name);
     return v;
   }
 
   /** All Via values, topmost first. */
   vias(): Via[] {
-    return this.cached("via", () => {
-      const out: Via[] = [];
-      for (const value of this.getAll("via")) for (const v of parseViaList(value)) out.push(v);
-      return out;
-    });
+    if (this._vias !== UNSET) return this._vias;
+    const out: Via[] = [];
+    for (const value of this.allOf("via")) for (const v of parseViaList(value)) out.push(v);
+    this._vias = out;
+    return out;
   }
 
   /** The topmost Via, parsed on its own: the others matter to proxies, not to a UA. */
   topVia(): Via {
-    return this.cached("via-top", () => {
-      const all = this.cache?.via as Via[] | undefined;
-      if (all?.[0]) return all[0];
-      const first = this.get("via");
+    if (this._topVia !== UNSET) return this._topVia;
+    let top: Via;
+    if (this._vias !== UNSET && this._vias[0]) {
+      top = this._vias[0];
+    } else {
+      const first = this.firstOf("via");
       if (first === undefined) fail("missing-header", "header is missing", "Via");
-      return parseFirstVia(first);
-    });
+      top = parseFirstVia(first);
+    }
+    this._topVia = top;
+    return top;
   }
 
   from(): NameAddr {
-    return this.cached("from", () => parseNameAddr(this.required("From"), "From"));
+    if (this._from === UNSET) this._from = parseNameAddr(this.required("from", "From"), "From");
+    return this._from;
   }
 
   to(): NameAddr {
-    return this.cached("to", () => parseNameAddr(this.required("To"), "To"));
+    if (this._to === UNSET) this._to = parseNameAddr(this.required("to", "To"), "To");
+    return this._to;
   }
 
   callId(): string {
-    return this.cached("call-id", () => parseCallId(this.required("Call-ID")));
+    if (this._callId === UNSET) this._callId = parseCallId(this.required("call-id", "Call-ID"));
+    return this._callId;
   }
 
   cseq(): CSeq {
-    return this.cached("cseq", () => parseCSeq(this.required("CSeq")));
+    if (this._cseq === UNSET) this._cseq = parseCSeq(this.required("cseq", "CSeq"));
+    return this._cseq;
   }
 
   maxForwards(): number | undefined {
-    return this.cached("max-forwards", () => {
-      const v = this.get("Max-Forwards");
-      return v === undefined ? undefined : parseMaxForwards(v);
-    });
+    if (this._maxForwards === UNSET) {
+      const v = this.firstOf("max-forwards");
+      this._maxForwards = v === undefined ? undefined : parseMaxForwards(v);
+    }
+    return this._maxForwards;
   }
 
   contentLength(): number | undefined {
-    return this.cached("content-length", () => {
-      const v = this.get("Content-Length");
-      return v === undefined ? undefined : parseContentLength(v);
-    });
+    if (this._contentLength === UNSET) {
+      const v = this.firstOf("content-length");
+      this._contentLength = v === undefined ? undefined : parseContentLength(v);
+    }
+    return this._contentLength;
   }
 
   /** Contact values; "*" for the REGISTER wildcard (§10.2.2). */
   contacts(): NameAddr[] | "*" {
-    return this.cached("contact", () => {
-      const all = this.getAll("contact");
-      if (all.length === 1 && all[0]?.trim() === "*") return "*" as const;
-      return all.flatMap((v) => {
-        const parsed = parseContactList(v);
-        if (parsed === "*") fail("header-value", `"*" mixed with other contacts`, "Contact");
-        return parsed;
-      });
-    });
+    if (this._contacts !== UNSET) return this._contacts;
+    const all = this.allOf("contact");
+    let parsed: NameAddr[] | "*";
+    if (all.length === 1 && all[0]?.trim() === "*") {
+      parsed = "*";
+    } else {
+      parsed = [];
+      for (const v of all) {
+        const one = parseContactList(v);
+        if (one === "*") fail("header-value", `"*" mixed with other contacts`, "Contact");
+        for (const na of one) parsed.push(na);
+      }
+    }
+    this._contacts = parsed;
+    return parsed;
   }
 
   routes(): NameAddr[] {
-    return this.cached("route", () =>
-      this.getAll("route").flatMap((v) => parseNameAddrList(v, "Route")),
-    );
+    if (this._routes === UNSET) this._routes = this.nameAddrs("route", "Route");
+    return this._routes;
   }
 
   recordRoutes(): NameAddr[] {
-    return this.cached("record-route", () =>
-      this.getAll("record-route").flatMap((v) => parseNameAddrList(v, "Record-Route")),
-    );
+    if (this._recordRoutes === UNSET) {
+      this._recordRoutes = this.nameAddrs("record-route", "Record-Route");
+    }
+    return this._recordRoutes;
+  }
+
+  private nameAddrs(key: string, header: string): NameAddr[] {
+    const out: NameAddr[] = [];
+    for (const v of this.allOf(key)) for (const na of parseNameAddrList(v, header)) out.push(na);
+    return out;
   }
 
   /** Media type without parameters, lower case ("application/sdp"). */

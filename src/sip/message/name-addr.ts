@@ -3,7 +3,6 @@
 import { isToken } from "./charsets.js";
 import {
   Cursor,
-  END_OF_ANGLE,
   END_OF_ITEM,
   formatParams,
   type HeaderParam,
@@ -28,11 +27,11 @@ function readOne(c: Cursor): NameAddr {
   if (c.peek() === 34) {
     displayName = unquote(c.quotedRaw());
     c.expect("<", `"<" after the display name`);
-    uriText = c.until(END_OF_ANGLE);
+    uriText = c.upTo(">");
     if (!c.eat(">")) c.error(`"<" without ">"`);
   } else if (c.peek() === 60) {
     c.i++;
-    uriText = c.until(END_OF_ANGLE);
+    uriText = c.upTo(">");
     if (!c.eat(">")) c.error(`"<" without ">"`);
   } else {
     // Either *(token LWS) "<" (display name) or an addr-spec: look ahead for '<'.
@@ -50,7 +49,7 @@ function readOne(c: Cursor): NameAddr {
     if (words.length > 0 && c.peek() === 60) {
       displayName = words.join(" ");
       c.i++;
-      uriText = c.until(END_OF_ANGLE);
+      uriText = c.upTo(">");
       if (!c.eat(">")) c.error(`"<" without ">"`);
     } else {
       if (words.length > 0 && c.s.indexOf("<", c.i) >= 0) {

@@ -2,7 +2,7 @@
 // Content-Length, then the checks every element must make before using a message. Only
 // SipParseError leaves here; a result, never an exception, is what callers get.
 import { isToken } from "./charsets.js";
-import { headerKey } from "./header-names.js";
+import { headerKey, knownHeaderKey } from "./header-names.js";
 import { type HeaderField, type SipMessage, SipRequest, SipResponse } from "./message.js";
 import { fail, SipParseError } from "./parse-error.js";
 import { parseUri } from "./uri.js";
@@ -38,12 +38,40 @@ export function skipLeadingCrlf(data: Uint8Array): number {
   return i;
 }
 
-const VERSION = /^SIP\/[0-9]+\.[0-9]+$/i;
+/** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (§25.1; "SIP" in any case), without a regex. */
+function isVersion(s: string): boolean {
+  if (s.length < 7) return false;
+  if ((s.charCodeAt(0) | 0x20) !== 115 || (s.charCodeAt(1) | 0x20) !== 105) return false;
+  if ((s.charCodeAt(2) | 0x20) !== 112 || s.charCodeAt(3) !== 47) return false;
+  let i = 4;
+  const majorStart = i;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  if (i === majorStart || s.charCodeAt(i) !== 46) return false;
+  const minorStart = ++i;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return i > minorStart && i === s.length;
+}
 
 interface Head {
   startLine: string;
   fields: HeaderField[];
   keys: string[];
+}
+
+/**
+ * Header names seen before, already checked to be tokens, with their headerKey(): one lookup
+ * instead of a scan and a lookup per field. Bounded, as a peer may invent names endlessly.
+ */
+const tokenNameKeys = new Map<string, string>();
+
+function fieldKey(name: string): string {
+  let key = tokenNameKeys.get(name);
+  if (key === undefined) {
+    if (!isToken(name)) fail("header-line", `"${name.slice(0, 40)}" is not a header name`);
+    key = headerKey(name);
+    if (tokenNameKeys.size < 4096) tokenNameKeys.set(name, key);
+  }
+  return key;
 }
 
 /** Splits the header section into the start line and unfolded fields, in one pass. */
@@ -86,14 +114,14 @@ function splitHead(head: string): Head {
           nameEnd--;
         }
         const name = head.slice(pos, nameEnd);
-        if (!isToken(name)) fail("header-line", `"${name.slice(0, 40)}" is not a header name`);
+        const key = knownHeaderKey(head, pos, nameEnd) ?? fieldKey(name);
         // The value without the LWS around it (§7.3.1).
         let vs = colon + 1;
         let ve = end;
         while (vs < ve && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
         while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
         fields.push({ name, value: head.slice(vs, ve) });
-        keys.push(headerKey(name));
+        keys.push(key);
       }
     }
     pos = nl + 1;
@@ -107,6 +135,17 @@ function words(line: string): string[] {
   const out: string[] = [];
   let i = 0;
   const n = line.length;
+  if (line.indexOf("\t") < 0) {
+    // The usual line, spaces only: indexOf finds each end instead of a per-character loop.
+    for (;;) {
+      while (line.charCodeAt(i) === 32) i++;
+      if (i >= n) return out;
+      let end = line.indexOf(" ", i);
+      if (end < 0) end = n;
+      out.push(line.slice(i, end));
+      i = end;
+    }
+  }
   while (i < n) {
     while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
     if (i >= n) break;
@@ -127,7 +166,7 @@ function parseStartLine(line: string, fields: HeaderField[], keys: string[]): Si
   if (isResponseLine(line)) {
     const sp = line.indexOf(" ");
     const version = sp < 0 ? line : line.slice(0, sp);
-    if (!VERSION.test(version)) fail("version", `"${version.slice(0, 20)}" is not a SIP version`);
+    if (!isVersion(version)) fail("version", `"${version.slice(0, 20)}" is not a SIP version`);
     let i = sp < 0 ? line.length : sp;
     while (i < line.length && line.charCodeAt(i) === 32) i++;
     const codeEnd = line.indexOf(" ", i);
@@ -148,9 +187,13 @@ function parseStartLine(line: string, fields: HeaderField[], keys: string[]): Si
   }
   const [method, uriText, version] = parts as [string, string, string];
   if (!isToken(method)) fail("method", `"${method.slice(0, 40)}" is not a method token`);
-  if (!VERSION.test(version)) fail("version", `"${version.slice(0, 20)}" is not a SIP version`);
+  if (!isVersion(version)) fail("version", `"${version.slice(0, 20)}" is not a SIP version`);
   const uri = parseUri(uriText, "Request-URI");
   return new SipRequest(method, uri, fields, undefined, version.toUpperCase(), keys);
+}
+
+function duplicate(name: string): never {
+  return fail("duplicate-header", "appears more than once but allows one value", name);
 }
 
 function checkHeaders(msg: SipMessage): void {
@@ -199,18 +242,13 @@ function checkHeaders(msg: SipMessage): void {
         break;
     }
   }
-  const single: Array<[string, number]> = [
-    ["To", to],
-    ["From", from],
-    ["Call-ID", callId],
-    ["CSeq", cseqs],
-    ["Max-Forwards", maxForwards],
-    ["Content-Length", contentLength],
-  ];
-  for (const [name, n] of single) {
-    // RFC 4475 §3.3.8, §3.3.9: two values where one is allowed make the message unusable.
-    if (n > 1) fail("duplicate-header", "appears more than once but allows one value", name);
-  }
+  // RFC 4475 §3.3.8, §3.3.9: two values where one is allowed make the message unusable.
+  if (to > 1) duplicate("To");
+  if (from > 1) duplicate("From");
+  if (callId > 1) duplicate("Call-ID");
+  if (cseqs > 1) duplicate("CSeq");
+  if (maxForwards > 1) duplicate("Max-Forwards");
+  if (contentLength > 1) duplicate("Content-Length");
   const missing: string[] = [];
   if (via === 0) missing.push("Via");
   if (from === 0) missing.push("From");

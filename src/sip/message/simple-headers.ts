@@ -11,11 +11,22 @@ export interface CSeq {
 /** CSeq numbers must be less than 2**31 (RFC 3261 §8.1.1.5; RFC 4475 §3.1.2.4). */
 export const MAX_CSEQ = 2 ** 31 - 1;
 
+const isLws = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
+
 export function parseCSeq(value: string): CSeq {
-  const m = /^([0-9]+)[ \t\r\n]+([^ \t\r\n]+)$/.exec(value.trim());
-  if (!m) fail("cseq", `"${value}" is not "number METHOD"`, "CSeq");
-  const digits = m[1] as string;
-  const method = m[2] as string;
+  // digits LWS method, scanned by hand (this runs for every message).
+  const v = value.trim();
+  let i = 0;
+  while (i < v.length && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+  const digitsEnd = i;
+  while (i < v.length && isLws(v.charCodeAt(i))) i++;
+  const methodStart = i;
+  while (i < v.length && !isLws(v.charCodeAt(i))) i++;
+  if (digitsEnd === 0 || methodStart === digitsEnd || methodStart === i || i !== v.length) {
+    fail("cseq", `"${value}" is not "number METHOD"`, "CSeq");
+  }
+  const digits = v.slice(0, digitsEnd);
+  const method = v.slice(methodStart);
   const seq = digits.length > 12 ? Number.POSITIVE_INFINITY : Number(digits);
   if (seq > MAX_CSEQ) fail("cseq", `sequence number ${digits} is not below 2^31`, "CSeq");
   if (!isToken(method)) fail("cseq", `"${method}" is not a method token`, "CSeq");

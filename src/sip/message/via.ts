@@ -15,6 +15,11 @@ export interface Via {
   readonly params: readonly HeaderParam[];
 }
 
+/** "SIP/2.0" from its two tokens; the usual spelling reuses one string instead of building it. */
+function protocolOf(name: string, version: string): string {
+  return name === "SIP" && version === "2.0" ? "SIP/2.0" : `${name.toUpperCase()}/${version}`;
+}
+
 function readOne(c: Cursor): Via {
   const name = c.requireToken("protocol name (SIP)");
   c.expect("/", `"/" after the protocol name`);
@@ -40,7 +45,7 @@ function readOne(c: Cursor): Via {
     host: Host;
     port?: number;
     params: HeaderParam[];
-  } = { protocol: `${name.toUpperCase()}/${version}`, transport, host, params };
+  } = { protocol: protocolOf(name, version), transport, host, params };
   if (port !== undefined) via.port = port;
   return via;
 }

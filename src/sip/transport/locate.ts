@@ -1,7 +1,7 @@
 // Locating a SIP server from a URI (RFC 3263 §4): NAPTR → SRV → A/AAAA with node:dns, or the
 // address itself when the host is numeric. A port or transport given in the URI short-cuts the
 // lookups as §4.1 and §4.2 prescribe.
-import { promises as dns } from "node:dns";
+import { promises as dns, type NaptrRecord, type SrvRecord } from "node:dns";
 import { isIP } from "node:net";
 import { isSipUri, type Uri, uriParam } from "../message/index.js";
 import type { Target, TransportName } from "./types.js";
@@ -34,6 +34,25 @@ export class LocateError extends Error {
   override readonly name = "LocateError";
 }
 
+/**
+ * The DNS queries RFC 3263 needs; a `node:dns` `promises.Resolver` fits (tests point one at their
+ * own server with `setServers(["127.0.0.1:PORT"])`).
+ */
+export interface SipResolver {
+  resolveNaptr(name: string): Promise<NaptrRecord[]>;
+  resolveSrv(name: string): Promise<SrvRecord[]>;
+  resolve4(name: string): Promise<string[]>;
+  resolve6(name: string): Promise<string[]>;
+}
+
+export interface LocateOptions {
+  /**
+   * Where the NAPTR, SRV, A and AAAA queries go. Without one, the system's resolver answers
+   * NAPTR/SRV and getaddrinfo() the addresses (so /etc/hosts names such as "localhost" work).
+   */
+  readonly resolver?: SipResolver;
+}
+
 function transportOf(uri: Uri): TransportName | undefined {
   const t = uriParam(uri, "transport");
   if (typeof t !== "string") return undefined;
@@ -43,18 +62,46 @@ function transportOf(uri: Uri): TransportName | undefined {
     : undefined;
 }
 
-async function addresses(host: string): Promise<string[]> {
-  try {
-    const all = await dns.lookup(host, { all: true });
-    return all.map((a) => a.address);
-  } catch (e) {
-    throw new LocateError(`cannot resolve "${host}": ${(e as Error).message}`);
+const systemResolver = {
+  resolveNaptr: (name: string) => dns.resolveNaptr(name),
+  resolveSrv: (name: string) => dns.resolveSrv(name),
+};
+
+/** A and AAAA records of `host` (IPv4 first), or a LocateError naming the host. */
+async function addresses(host: string, resolver: SipResolver | undefined): Promise<string[]> {
+  if (!resolver) {
+    try {
+      const all = await dns.lookup(host, { all: true });
+      return all.map((a) => a.address);
+    } catch (e) {
+      throw new LocateError(`cannot resolve "${host}": ${(e as Error).message}`);
+    }
   }
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  const out = [
+    ...(v4.status === "fulfilled" ? v4.value : []),
+    ...(v6.status === "fulfilled" ? v6.value : []),
+  ];
+  if (out.length > 0) return out;
+  const reason = v4.status === "rejected" ? (v4.reason as Error).message : "no A or AAAA record";
+  throw new LocateError(
+    `cannot resolve "${host}": ${reason} (check the domain name and the DNS server)`,
+  );
 }
 
-/** Ordered candidate targets for a URI (try in order on failure, RFC 3263 §4.3). */
-export async function locate(uri: Uri, preferred?: TransportName): Promise<Target[]> {
+/**
+ * Ordered candidate targets for a URI (try in order on failure, RFC 3263 §4.3). Within one SRV
+ * priority the heavier record comes first: a deterministic reading of RFC 2782's weighted choice,
+ * so that a retry list is stable.
+ */
+export async function locate(
+  uri: Uri,
+  preferred?: TransportName,
+  options: LocateOptions = {},
+): Promise<Target[]> {
   if (!isSipUri(uri)) throw new LocateError(`cannot route to a ${uri.scheme}: URI`);
+  const resolver = options.resolver;
+  const query = resolver ?? systemResolver;
   const secure = uri.scheme === "sips";
   const maddr = uriParam(uri, "maddr");
   const host = typeof maddr === "string" ? maddr : uri.host.name;
@@ -67,7 +114,7 @@ export async function locate(uri: Uri, preferred?: TransportName): Promise<Targe
   if (isIP(host) || uri.port !== undefined) {
     const t = transport ?? "UDP";
     const port = uri.port ?? DEFAULT_PORT[t];
-    const hosts = isIP(host) ? [host] : await addresses(host);
+    const hosts = isIP(host) ? [host] : await addresses(host, resolver);
     return hosts.map((h) => ({ host: h, port, transport: t, serverName: host }));
   }
 
@@ -75,7 +122,7 @@ export async function locate(uri: Uri, preferred?: TransportName): Promise<Targe
   let services: Array<{ transport: TransportName; srv: string }> = [];
   if (!transport) {
     try {
-      const naptr = await dns.resolveNaptr(host);
+      const naptr = await query.resolveNaptr(host);
       services = naptr
         .filter((r) => r.flags.toLowerCase() === "s" && NAPTR_SERVICES[r.service.toUpperCase()])
         .sort((a, b) => a.order - b.order || a.preference - b.preference)
@@ -83,6 +130,7 @@ export async function locate(uri: Uri, preferred?: TransportName): Promise<Targe
           transport: NAPTR_SERVICES[r.service.toUpperCase()] as TransportName,
           srv: r.replacement,
         }))
+        // §4.1: a SIPS URI may only be reached over a TLS-protected service.
         .filter((s) => !secure || s.transport === "TLS" || s.transport === "WSS");
     } catch {
       services = [];
@@ -96,23 +144,26 @@ export async function locate(uri: Uri, preferred?: TransportName): Promise<Targe
   // SRV (§4.2), by priority then weight.
   const out: Target[] = [];
   for (const s of services) {
+    let srv: SrvRecord[];
     try {
-      const srv = await dns.resolveSrv(s.srv);
-      srv.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
-      for (const r of srv) {
-        for (const a of await addresses(r.name)) {
-          out.push({ host: a, port: r.port, transport: s.transport, serverName: host });
-        }
-      }
+      srv = await query.resolveSrv(s.srv);
     } catch {
-      // no SRV for this service
+      continue; // no SRV for this service
+    }
+    srv.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
+    for (const r of srv) {
+      // A target that does not resolve is skipped; the others still serve (§4.3).
+      const hosts = await addresses(r.name, resolver).catch(() => [] as string[]);
+      for (const a of hosts) {
+        out.push({ host: a, port: r.port, transport: s.transport, serverName: host });
+      }
     }
     if (out.length > 0) return out;
   }
 
   // A/AAAA with the default port (§4.2 last paragraph).
   const t = transport ?? "UDP";
-  return (await addresses(host)).map((a) => ({
+  return (await addresses(host, resolver)).map((a) => ({
     host: a,
     port: DEFAULT_PORT[t],
     transport: t,
