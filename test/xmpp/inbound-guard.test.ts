@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { SeenKeys } from "../../src/xmpp/dedupe.js";
+import { inboundProblem } from "../../src/xmpp/inbound-guard.js";
+import { parseXml } from "../../src/xmpp/xml.js";
+
+describe("inbound guard", () => {
+  it("drops stanzas with unparsable addresses or too many bytes", () => {
+    assert.match(
+      inboundProblem(parseXml("<message from='a@'/>"), 1000) ?? "",
+      /'from' is not a JID/,
+    );
+    assert.match(
+      inboundProblem(parseXml("<iq to='@x' type='get'/>"), 1000) ?? "",
+      /'to' is not a JID/,
+    );
+    const big = parseXml(`<message from='a@b'><body>${"x".repeat(2000)}</body></message>`);
+    assert.match(inboundProblem(big, 1000) ?? "", /over the 1000-byte limit/);
+  });
+  it("lets through unknown children and non-stanza elements", () => {
+    assert.equal(
+      inboundProblem(
+        parseXml("<message from='a@b'><weird xmlns='urn:x' n='NaN'/></message>"),
+        1000,
+      ),
+      null,
+    );
+    assert.equal(inboundProblem(parseXml("<r xmlns='urn:xmpp:sm:3' h='not-a-number'/>"), 10), null);
+  });
+});
+
+describe("duplicate memory", () => {
+  it("recognises any key seen before and forgets the oldest beyond capacity", () => {
+    const seen = new SeenKeys(3);
+    assert.equal(seen.firstTime(["a", "b"]), true);
+    assert.equal(seen.firstTime(["c", "b"]), false);
+    assert.equal(seen.firstTime(["d"]), true);
+    assert.equal(seen.firstTime(["e"]), true);
+    assert.equal(seen.firstTime(["a"]), true);
+  });
+});
