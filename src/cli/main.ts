@@ -9,6 +9,7 @@ const USAGE = `Usage: duet <command> [options]
 Commands:
   servers start|stop|status   a local sandbox of real servers (Prosody, Kamailio)
   init                        write a config for your real XMPP and SIP accounts
+  tui                         the full-screen terminal client of a running daemon
   help                        this text
   version                     the installed version
 
@@ -29,6 +30,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         return await serversCommand(rest, io);
       case "init":
         return await initCommand(rest, io);
+      case "tui":
+        // Loaded on demand: Ink and React are needed by this command only.
+        return await (await import("./tui.js")).tuiCommand(rest, io);
       case "version":
       case "--version":
         io.out(version());
