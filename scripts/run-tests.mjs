@@ -71,8 +71,23 @@ function liveInGroup(pgid) {
 
 // Stop anything a test left running (a test process killed before its after() hook ran).
 let leftovers = 0;
-for (const name of readdirSync(runRoot)) {
-  const file = join(runRoot, name, "servers.json");
+/** servers.json files below `dir` (sandboxes may sit a few folders down). */
+function sandboxFiles(dir, depth = 0, out = []) {
+  let entries = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isFile() && e.name === "servers.json") out.push(p);
+    else if (e.isDirectory() && depth < 3) sandboxFiles(p, depth + 1, out);
+  }
+  return out;
+}
+
+for (const file of sandboxFiles(runRoot)) {
   let info;
   try {
     info = JSON.parse(readFileSync(file, "utf8"));
@@ -84,7 +99,7 @@ for (const name of readdirSync(runRoot)) {
     try {
       process.kill(-pid, "SIGKILL");
       leftovers++;
-      console.error(`stopped leftover ${server} (pid ${pid}) of ${join(runRoot, name)}`);
+      console.error(`stopped leftover ${server} (pid ${pid}) of ${info.dir ?? file}`);
     } catch {
       // gone meanwhile
     }

@@ -31,6 +31,16 @@ describe("duet servers (the command)", () => {
     const dir = join(mkdtempSync(join(sandboxRoot(), "cli-")), "sandbox");
     const start = duet("servers", "start", "--dir", dir);
     assert.equal(start.code, 0, start.stderr);
+    try {
+      await checkStartedThenStop(dir, start.stdout);
+    } finally {
+      // Whatever failed above, the sandbox this test started does not outlive it.
+      if (existsSync(join(dir, "servers.json"))) duet("servers", "stop", "--dir", dir);
+    }
+  });
+
+  async function checkStartedThenStop(dir: string, stdout: string): Promise<void> {
+    const start = { stdout };
     const printed = JSON.parse(start.stdout) as SandboxInfo;
     const written = JSON.parse(readFileSync(join(dir, "servers.json"), "utf8")) as SandboxInfo;
     assert.deepEqual(printed, written);
@@ -70,7 +80,7 @@ describe("duet servers (the command)", () => {
     assert.equal(after.code, 1);
     const a = JSON.parse(after.stdout);
     assert.deepEqual([a.xmpp.running, a.sip.running], [false, false]);
-  });
+  }
 
   it("two sandboxes run at the same time without conflict", async () => {
     const [one, two] = await Promise.all([startTestSandbox(), startTestSandbox({ sbc: "topoh" })]);
