@@ -51,6 +51,47 @@ export interface LocateOptions {
    * NAPTR/SRV and getaddrinfo() the addresses (so /etc/hosts names such as "localhost" work).
    */
   readonly resolver?: SipResolver;
+  /**
+   * Uniform random numbers in [0, 1) for RFC 2782's weighted choice among SRV records of one
+   * priority; default Math.random. Tests pass a fixed sequence.
+   */
+  readonly random?: () => number;
+}
+
+/**
+ * RFC 2782 ("Usage rules"): within each priority, repeatedly pick one of the remaining records
+ * with probability proportional to its weight (weight-0 records first in the running sum, so
+ * they are chosen only when the draw is 0 or nothing heavier is left). Starting from the
+ * heaviest-first order makes the result depend only on the random numbers, not on the order
+ * in which the DNS server listed the records.
+ */
+export function orderSrv(records: readonly SrvRecord[], random: () => number): SrvRecord[] {
+  const byPriority = new Map<number, SrvRecord[]>();
+  for (const r of records) byPriority.set(r.priority, [...(byPriority.get(r.priority) ?? []), r]);
+  const out: SrvRecord[] = [];
+  for (const priority of [...byPriority.keys()].sort((a, b) => a - b)) {
+    const left = byPriority
+      .get(priority)!
+      .sort((a, b) =>
+        (a.weight === 0) === (b.weight === 0) ? b.weight - a.weight : a.weight === 0 ? -1 : 1,
+      );
+    while (left.length > 0) {
+      const total = left.reduce((sum, r) => sum + r.weight, 0);
+      // "a uniform random number between 0 and the sum of the weights (inclusive)"
+      const draw = random() * (total + 1);
+      let running = 0;
+      let chosen = left.length - 1;
+      for (let i = 0; i < left.length; i++) {
+        running += left[i]!.weight;
+        if (running >= Math.floor(draw)) {
+          chosen = i;
+          break;
+        }
+      }
+      out.push(...left.splice(chosen, 1));
+    }
+  }
+  return out;
 }
 
 function transportOf(uri: Uri): TransportName | undefined {
@@ -90,9 +131,8 @@ async function addresses(host: string, resolver: SipResolver | undefined): Promi
 }
 
 /**
- * Ordered candidate targets for a URI (try in order on failure, RFC 3263 §4.3). Within one SRV
- * priority the heavier record comes first: a deterministic reading of RFC 2782's weighted choice,
- * so that a retry list is stable.
+ * Ordered candidate targets for a URI (try in order on failure, RFC 3263 §4.3). SRV records are
+ * ordered by priority and, within one priority, by RFC 2782's weighted random choice.
  */
 export async function locate(
   uri: Uri,
@@ -141,7 +181,7 @@ export async function locate(
     services = order.map((t) => ({ transport: t, srv: `${SRV_PREFIX[t]}${host}` }));
   }
 
-  // SRV (§4.2), by priority then weight.
+  // SRV (§4.2), by priority, then the weighted choice (RFC 2782).
   const out: Target[] = [];
   for (const s of services) {
     let srv: SrvRecord[];
@@ -150,8 +190,7 @@ export async function locate(
     } catch {
       continue; // no SRV for this service
     }
-    srv.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
-    for (const r of srv) {
+    for (const r of orderSrv(srv, options.random ?? Math.random)) {
       // A target that does not resolve is skipped; the others still serve (§4.3).
       const hosts = await addresses(r.name, resolver).catch(() => [] as string[]);
       for (const a of hosts) {

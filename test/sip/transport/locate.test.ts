@@ -10,6 +10,7 @@ import { parseUri } from "../../../src/sip/message/index.js";
 import {
   LocateError,
   locate,
+  orderSrv,
   type SipResolver,
   type Target,
   type TransportName,
@@ -77,8 +78,9 @@ describe("RFC 3263 server location against dnsmasq", () => {
     r.setServers([`127.0.0.1:${port}`]);
     return new CountingResolver(r);
   };
-  const find = (uri: string, preferred?: TransportName, r = resolver()) =>
-    locate(parseUri(uri, "test"), preferred, { resolver: r });
+  // A draw of 0 always takes the heaviest remaining record: the lists below are then exact.
+  const find = (uri: string, preferred?: TransportName, r = resolver(), random = () => 0) =>
+    locate(parseUri(uri, "test"), preferred, { resolver: r, random });
 
   before(async () => {
     port = await freePort();
@@ -159,6 +161,41 @@ describe("RFC 3263 server location against dnsmasq", () => {
       "UDP 127.0.2.1 5001",
     ]);
     assert.deepEqual(brief(await find("sip:srv.sip.test", "TCP")), ["TCP 127.0.2.4 5010"]);
+  });
+
+  it("RFC 2782: within one priority the choice follows the weights", async () => {
+    // Priority 10 holds heavy (50), gone (30, no address) and light (10): a draw near the top of
+    // the range takes light first; the next draw over heavy+gone lands on gone (skipped), then
+    // heavy. Priority 20 (far) always comes last.
+    assert.deepEqual(brief(await find("sip:srv.sip.test", undefined, resolver(), () => 0.99)), [
+      "UDP 127.0.2.2 5002",
+      "UDP 127.0.2.3 5003",
+      "UDP 127.0.2.1 5001",
+    ]);
+  });
+
+  it("RFC 2782: over many draws each record comes first in proportion to its weight", () => {
+    const records = [
+      { name: "a", port: 1, priority: 1, weight: 60 },
+      { name: "b", port: 2, priority: 1, weight: 30 },
+      { name: "c", port: 3, priority: 1, weight: 10 },
+      { name: "z", port: 4, priority: 0, weight: 0 },
+    ];
+    // A fixed linear congruential sequence keeps the test repeatable.
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const first: Record<string, number> = { a: 0, b: 0, c: 0 };
+    for (let i = 0; i < 3000; i++) {
+      const order = orderSrv(records, random);
+      assert.equal(order[0]!.name, "z", "priority 0 always comes first");
+      first[order[1]!.name]!++;
+    }
+    assert.ok(Math.abs(first.a! / 3000 - 0.6) < 0.05, JSON.stringify(first));
+    assert.ok(Math.abs(first.b! / 3000 - 0.3) < 0.05, JSON.stringify(first));
+    assert.ok(Math.abs(first.c! / 3000 - 0.1) < 0.05, JSON.stringify(first));
   });
 
   it("§4.2: no NAPTR and no SRV fall back to A and AAAA with the default port", async () => {
