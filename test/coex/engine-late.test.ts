@@ -13,16 +13,12 @@ import {
   party,
   ring,
   sends,
+  startChat,
 } from "./harness.js";
 
 function chat() {
-  const clock = newClock();
-  const alice = party(ALICE, clock);
-  const bob = party(BOB, clock);
-  const start = alice.engine.startConversation({ jid: BOB.self.jid }, { text: "hi" });
-  const atBob = deliverAll(alice, start.actions, bob);
-  const bobConv = eventsOf(atBob, "message.received")[0]!.conversation;
-  return { clock, alice, bob, aliceConv: start.conversation, bobConv };
+  const { start: _start, ...opened } = startChat();
+  return opened;
 }
 
 describe("§5 late INVITE after the thread's idle expiry", () => {

@@ -14,30 +14,15 @@ import {
   party,
   ring,
   sends,
+  startChat,
 } from "./harness.js";
 
 /** alice writes to bob, bob answers: both have the conversation and each other's advertisement. */
 function chat() {
-  const clock = newClock();
-  const alice = party(ALICE, clock);
-  const bob = party(BOB, clock);
-  const start = alice.engine.startConversation(
-    { jid: "bob@chat.example.test" },
-    { text: "hi bob" },
-  );
-  const atBob = deliverAll(alice, start.actions, bob);
-  const bobConv = eventsOf(atBob, "message.received")[0]!.conversation;
-  const reply = bob.engine.sendText(bobConv, "hi alice");
-  deliverAll(bob, reply, alice);
-  return {
-    clock,
-    alice,
-    bob,
-    aliceConv: start.conversation,
-    bobConv,
-    first: sends(start.actions)[0]!,
-    reply,
-  };
+  const { start, ...opened } = startChat("hi bob");
+  const reply = opened.bob.engine.sendText(opened.bobConv, "hi alice");
+  deliverAll(opened.bob, reply, opened.alice);
+  return { ...opened, first: sends(start.actions)[0]!, reply };
 }
 
 function bobCalls(bob: Party, bobConv: string) {

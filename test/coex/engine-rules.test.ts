@@ -14,17 +14,13 @@ import {
   party,
   ring,
   sends,
+  startChat,
 } from "./harness.js";
 
 function chat() {
-  const clock = newClock();
-  const alice = party(ALICE, clock);
-  const bob = party(BOB, clock);
-  const start = alice.engine.startConversation({ jid: BOB.self.jid }, { text: "hi" });
-  const bobConv = eventsOf(deliverAll(alice, start.actions, bob), "message.received")[0]!
-    .conversation;
-  deliverAll(bob, bob.engine.sendText(bobConv, "hello"), alice);
-  return { clock, alice, bob, aliceConv: start.conversation, bobConv };
+  const { start: _start, ...opened } = startChat();
+  deliverAll(opened.bob, opened.bob.engine.sendText(opened.bobConv, "hello"), opened.alice);
+  return opened;
 }
 
 describe("engine rules", () => {

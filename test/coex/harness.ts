@@ -199,3 +199,17 @@ export function answer(
 export function aorOf(uri: string): string {
   return tryParseSipAor(uri)!;
 }
+
+/**
+ * The common opening of the chat-first tests: alice starts a conversation with bob with one text
+ * message, and bob receives it (PROFILE.md §3.2 step 1).
+ */
+export function startChat(text = "hi") {
+  const clock = newClock();
+  const alice = party(ALICE, clock);
+  const bob = party(BOB, clock);
+  const start = alice.engine.startConversation({ jid: BOB.self.jid }, { text });
+  const atBob = deliverAll(alice, start.actions, bob);
+  const bobConv = eventsOf(atBob, "message.received")[0]!.conversation;
+  return { clock, alice, bob, aliceConv: start.conversation, bobConv, start };
+}
