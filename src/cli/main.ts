@@ -8,6 +8,7 @@ const USAGE = `Usage: duet <command> [options]
 
 Commands:
   servers start|stop|status   a local sandbox of real servers (Prosody, Kamailio)
+  daemon                      run one endpoint (SIP + XMPP) with its API
   init                        write a config for your real XMPP and SIP accounts
   tui                         the full-screen terminal client of a running daemon
   help                        this text
@@ -30,6 +31,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         return await serversCommand(rest, io);
       case "init":
         return await initCommand(rest, io);
+      case "daemon":
+        return await (await import("./daemon.js")).daemonCommand(rest, io);
       case "tui":
         // Loaded on demand: Ink and React are needed by this command only.
         return await (await import("./tui.js")).tuiCommand(rest, io);

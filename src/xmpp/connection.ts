@@ -105,6 +105,8 @@ interface PendingSend {
 
 export class XmppConnection {
   readonly events: TypedEmitter<ConnectionEvents>;
+  /** For logs (`--trace xmpp`): every top-level element read from or written to the stream. */
+  onTrace: ((dir: "in" | "out", element: XmlElement) => void) | undefined;
   private readonly clock: Clock;
   private readonly log: XmppLogger;
   private readonly entity: XmppEntity;
@@ -458,6 +460,8 @@ export class XmppConnection {
       // errors (a feature handler that threw) are only logged.
       if (this.attempting || failure.reason !== "connection-lost") this.attemptFailure ??= failure;
     });
+    entity.on("element", (el) => this.onTrace?.("in", el));
+    entity.on("send", (el) => this.onTrace?.("out", el));
     entity.on("stanza", (el) => {
       if (this.onIqReply(el)) return;
       if (el.name === "message") this.events.emit("message", el);

@@ -84,7 +84,11 @@ function deferred<T>() {
 export abstract class Call {
   state: CallState = "calling";
   dialog!: Dialog;
-  readonly localSessionId = newSessionId();
+  /**
+   * Our RFC 7989 UUID. An application that pre-announced the session elsewhere (the coex
+   * profile's XMPP pre-announcement) sets it before the INVITE or the answer goes out.
+   */
+  localSessionId = newSessionId();
   remoteSessionId = NULL_SESSION_ID;
   protected sdh: SessionDescriptionHandler | undefined;
   private readonly endedD = deferred<CallEnd>();
@@ -321,10 +325,24 @@ export interface CallOptions {
   readonly headers?: Array<[string, string]>;
   /** Send the INVITE without an offer (the offer then comes in the 2xx, the answer in ACK). */
   readonly withoutOffer?: boolean;
+  /** Our Session-ID UUID (RFC 7989 §6), when the application chose it; a new one otherwise. */
+  readonly localSessionId?: string;
+  /** Called with the call object before the INVITE is sent, so no response can be missed. */
+  readonly onCreated?: (call: OutgoingCall) => void;
+}
+
+/** How an incoming call is answered. */
+export interface AcceptOptions {
+  /** Extra header fields for the 2xx (e.g. Call-Info, RFC 6993). */
+  readonly headers?: Array<[string, string]>;
+  /** Our Session-ID UUID for this dialog (RFC 7989 §6). */
+  readonly localSessionId?: string;
 }
 
 export class OutgoingCall extends Call {
   private invite: SipRequest;
+  /** The 2xx that answered the INVITE (its Call-Info and Session-ID matter to the profile). */
+  answer: SipResponse | undefined;
   private provisional = false;
   private cancelRequested = false;
   private nextHop: Uri;
@@ -344,6 +362,8 @@ export class OutgoingCall extends Call {
     const uri = typeof target === "string" ? parseUri(target, "call target") : target;
     const invite = ua.newRequest("INVITE", uri);
     const call = new OutgoingCall(ua, invite);
+    if (opts.localSessionId) call.localSessionId = opts.localSessionId;
+    opts.onCreated?.(call);
     invite.append("Allow", ALLOW_HEADER);
     invite.append("Supported", SUPPORTED_HEADER);
     invite.append("Session-ID", call.sessionIdHeader());
@@ -400,6 +420,7 @@ export class OutgoingCall extends Call {
       }
       dialog.confirmed = true;
       this.dialog = dialog;
+      this.answer = res;
       this.ua.registerDialog(this);
       void this.completeAnswer(res);
       return;
@@ -488,7 +509,8 @@ export class IncomingCall extends Call {
   }
 
   /** Answers with 200 and the session description (§13.3.1.4). */
-  async accept(): Promise<void> {
+  async accept(opts: AcceptOptions = {}): Promise<void> {
+    if (opts.localSessionId) this.localSessionId = opts.localSessionId;
     if (this.state !== "calling" && this.state !== "early") return;
     if (!this.dialog) {
       this.reject(400, "INVITE without Contact");
@@ -507,6 +529,7 @@ export class IncomingCall extends Call {
     this.ua.registerDialog(this);
     this.dialog.confirmed = true;
     const res = this.okFor(this.ctx);
+    for (const [n, v] of opts.headers ?? []) res.append(n, v);
     if (body) setBody(res, body);
     this.detachCancel();
     this.send2xx(this.ctx, res, offer === undefined && body !== undefined);

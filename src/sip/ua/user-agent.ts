@@ -128,6 +128,16 @@ export class UserAgent {
   private readonly dialogs = new Map<string, DialogUser>();
   /** Contact to use instead of our transport address (a GRUU, RFC 5627 §4.2). */
   contactOverride: Uri | undefined;
+  /**
+   * Decorates our answer to an out-of-dialog OPTIONS (§11.2): extra header fields, and
+   * parameters for the Contact such as RFC 3840 feature tags (";audio;video").
+   */
+  onOptions:
+    | ((ctx: IncomingRequestContext) => {
+        readonly headers?: Array<[string, string]>;
+        readonly contactParams?: string;
+      })
+    | undefined;
   /** New out-of-dialog requests the core does not handle itself (INVITE, MESSAGE). */
   onRequest: ((ctx: IncomingRequestContext) => void) | undefined;
   /** For tests and logs: every message in and out. */
@@ -574,8 +584,9 @@ export class UserAgent {
       return;
     }
     switch (req.method) {
-      case "OPTIONS":
+      case "OPTIONS": {
         // §11.2: what we can do.
+        const extra = this.onOptions?.(ctx);
         ctx.reply(200, {
           headers: [
             ["Allow", ALLOW_HEADER],
@@ -583,10 +594,12 @@ export class UserAgent {
             ["Accept-Encoding", "identity"],
             ["Accept-Language", "en"],
             ["Supported", SUPPORTED_HEADER],
-            ["Contact", this.contactHeader(flow)],
+            ["Contact", this.contactHeader(flow, extra?.contactParams ?? "")],
+            ...(extra?.headers ?? []),
           ],
         });
         return;
+      }
       case "BYE":
         ctx.reply(481);
         return;
