@@ -102,6 +102,8 @@ interface LiveCall {
   hangupRequested?: boolean;
 }
 
+const CAPS_NS = "http://jabber.org/protocol/caps";
+
 const ACTIVITY_FOR_PHONE = {
   on_the_phone: { general: "talking", specific: "on_the_phone" },
   on_video_phone: { general: "talking", specific: "on_video_phone" },
@@ -163,6 +165,7 @@ export class Endpoint implements EndpointApi {
   private readonly presenceOf = new Map<string, PresenceView>();
   private own: { show: OwnShow; status?: string } = { show: "available" };
   private publishedActivity: string | undefined = "none";
+  private sentPresence: string | undefined;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private closed = false;
   /** Work in flight (action batches), so close() can wait for it. */
@@ -464,11 +467,15 @@ export class Endpoint implements EndpointApi {
     if (this.closed || this.xmpp.connection.state !== "online") return;
     const p = this.composed();
     const show = p.show as PresenceShow | undefined;
+    // Presence is broadcast to every contact: send it only when something in it changed.
+    const key = JSON.stringify([p.show, p.status, p.sip, p.reach, this.coexEnabled]);
+    const activity = p.activity ?? "none";
+    if (key === this.sentPresence && activity === this.publishedActivity) return;
+    this.sentPresence = key;
     this.xmpp.presence.set({
       ...(show !== undefined ? { show } : {}),
       ...(p.status !== undefined ? { status: p.status } : {}),
     });
-    const activity = p.activity ?? "none";
     if (activity !== this.publishedActivity) {
       this.publishedActivity = activity;
       const payload = p.activity ? ACTIVITY_FOR_PHONE[p.activity] : null;
@@ -505,6 +512,11 @@ export class Endpoint implements EndpointApi {
       if (r) reach = r;
     }
     if (this.coexEnabled) {
+      // A client that sends no caps (XEP-0115) cannot be asked what it supports: it is taken
+      // as a plain client, so the profile's payloads are not sent to it (§0).
+      const caps = p.extensions.some((e) => e.name === "c" && e.getNS() === CAPS_NS);
+      if (!caps && this.engine.contact(bare)?.integrated !== true)
+        this.engine.setPeerFeatures(bare, []);
       const actions = this.engine.receivePresence({
         from: p.from,
         ...(sip ? { sip } : {}),
