@@ -69,6 +69,15 @@ export class Cursor {
     return this.s.slice(start, this.i);
   }
 
+  /** Moves past a token without cutting it out. */
+  skipToken(): void {
+    while (this.i < this.s.length) {
+      const c = this.s.charCodeAt(this.i);
+      if (c >= 128 || TOKEN[c] === 0) break;
+      this.i++;
+    }
+  }
+
   requireToken(what: string): string {
     this.skipWs();
     const t = this.token();

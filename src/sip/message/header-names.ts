@@ -48,59 +48,91 @@ export function headerKey(name: string): string {
   return key;
 }
 
-/** Names nearly every message carries, looked up in place by knownHeaderKey(). */
+/** Names nearly every message carries, looked up in place by knownHeader(), as usually sent. */
 const COMMON = [
-  "via",
-  "from",
-  "to",
-  "call-id",
-  "cseq",
-  "max-forwards",
-  "contact",
-  "content-length",
-  "content-type",
-  "route",
-  "record-route",
-  "allow",
-  "supported",
-  "require",
-  "user-agent",
-  "server",
-  "expires",
-  "subject",
-  "accept",
-  "session-id",
+  "Via",
+  "From",
+  "To",
+  "Call-ID",
+  "CSeq",
+  "Max-Forwards",
+  "Contact",
+  "Content-Length",
+  "Content-Type",
+  "Route",
+  "Record-Route",
+  "Allow",
+  "Supported",
+  "Require",
+  "User-Agent",
+  "Server",
+  "Expires",
+  "Subject",
+  "Accept",
+  "Session-ID",
 ];
 
-/** [lower-case spelling, key] pairs by spelling length; compact forms are length 1. */
-const BY_LENGTH: Array<Array<[string, string]>> = [];
-for (const name of [...COMMON, ...Object.keys(COMPACT)]) {
-  const key = name.length === 1 ? (COMPACT[name] as string) : name;
-  const list = BY_LENGTH[name.length] ?? [];
-  list.push([name, key]);
-  BY_LENGTH[name.length] = list;
+/** A name knownHeader() recognises: its lower-case spelling, its key, its usual spelling. */
+interface KnownName {
+  readonly lower: string;
+  readonly key: string;
+  readonly usual: string;
 }
 
+const KNOWN: KnownName[] = [];
+for (const usual of COMMON)
+  KNOWN.push({ lower: usual.toLowerCase(), key: usual.toLowerCase(), usual });
+for (const [letter, key] of Object.entries(COMPACT))
+  KNOWN.push({ lower: letter, key, usual: letter });
+
 /**
- * headerKey() of `text.slice(start, end)` if that is one of the common names (any case), else
- * undefined; compares in place, so the parser hashes no freshly sliced name for the usual fields.
- * Every name it knows is a token.
+ * Indices into KNOWN by spelling length and first letter (its low five bits, the same for both
+ * cases): one candidate, seldom two, to compare instead of every name of that length.
  */
-export function knownHeaderKey(text: string, start: number, end: number): string | undefined {
-  const list = BY_LENGTH[end - start];
-  if (list === undefined) return undefined;
+const BUCKETS: Array<number[] | undefined> = [];
+const bucketOf = (length: number, first: number): number => length * 32 + (first & 31);
+const MAX_KNOWN = Math.max(...KNOWN.map((k) => k.lower.length));
+KNOWN.forEach((k, i) => {
+  const b = bucketOf(k.lower.length, k.lower.charCodeAt(0));
+  const list = BUCKETS[b] ?? [];
+  list.push(i);
+  BUCKETS[b] = list;
+});
+
+/**
+ * Whether `text.slice(start, end)` is one of the common names (any case), compared in place, so
+ * the parser hashes no freshly sliced name for the usual fields. -1 if not; else the index in
+ * KNOWN times two, plus one when the name is spelled exactly as usual (then the parser keeps
+ * the constant instead of cutting a copy out of the message). Every name it knows is a token.
+ */
+export function knownHeader(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length <= 0 || length > MAX_KNOWN) return -1;
+  const list = BUCKETS[bucketOf(length, text.charCodeAt(start))];
+  if (list === undefined) return -1;
   for (let k = 0; k < list.length; k++) {
-    const [spelling, key] = list[k] as [string, string];
+    const index = list[k] as number;
+    const known = KNOWN[index] as KnownName;
+    const lower = known.lower;
+    const usual = known.usual;
+    let exact = 1;
     let j = 0;
-    for (; j < spelling.length; j++) {
-      let c = text.charCodeAt(start + j);
-      if (c >= 65 && c <= 90) c |= 0x20;
-      if (c !== spelling.charCodeAt(j)) break;
+    for (; j < length; j++) {
+      const raw = text.charCodeAt(start + j);
+      const c = raw >= 65 && raw <= 90 ? raw | 0x20 : raw;
+      if (c !== lower.charCodeAt(j)) break;
+      if (raw !== usual.charCodeAt(j)) exact = 0;
     }
-    if (j === spelling.length) return key;
+    if (j === length) return index * 2 + exact;
   }
-  return undefined;
+  return -1;
 }
+
+/** The key of a knownHeader() result (not -1). */
+export const knownKey = (found: number): string => (KNOWN[found >> 1] as KnownName).key;
+
+/** The usual spelling of a knownHeader() result that had the exact-spelling bit set. */
+export const knownSpelling = (found: number): string => (KNOWN[found >> 1] as KnownName).usual;
 
 /** The spelling we send: "call-id" → "Call-ID", "max-forwards" → "Max-Forwards". */
 export function canonicalName(name: string): string {

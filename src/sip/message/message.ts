@@ -2,7 +2,14 @@
 // of truth; typed views (Via, From, CSeq…) are parsed from them on first use and cached, so
 // every header we do not use is kept and forwarded verbatim.
 import { headerKey, LIST_HEADERS } from "./header-names.js";
-import { type NameAddr, parseContactList, parseNameAddr, parseNameAddrList } from "./name-addr.js";
+import {
+  type NameAddr,
+  parseContactList,
+  parseNameAddr,
+  parseNameAddrList,
+  tagOf,
+  tagOfAddress,
+} from "./name-addr.js";
 import { fail } from "./parse-error.js";
 import {
   type CSeq,
@@ -40,6 +47,8 @@ abstract class SipMessageBase {
   private _topVia: Slot<Via> = UNSET;
   private _from: Slot<NameAddr> = UNSET;
   private _to: Slot<NameAddr> = UNSET;
+  private _fromTag: Slot<string | undefined> = UNSET;
+  private _toTag: Slot<string | undefined> = UNSET;
   private _callId: Slot<string> = UNSET;
   private _cseq: Slot<CSeq> = UNSET;
   private _maxForwards: Slot<number | undefined> = UNSET;
@@ -178,9 +187,11 @@ abstract class SipMessageBase {
         break;
       case "from":
         this._from = UNSET;
+        this._fromTag = UNSET;
         break;
       case "to":
         this._to = UNSET;
+        this._toTag = UNSET;
         break;
       case "call-id":
         this._callId = UNSET;
@@ -236,14 +247,39 @@ abstract class SipMessageBase {
     return top;
   }
 
+  /** From (§20.20), URI included: parsed on first use. */
   from(): NameAddr {
     if (this._from === UNSET) this._from = parseNameAddr(this.required("from", "From"), "From");
     return this._from;
   }
 
+  /** To (§20.39), URI included: parsed on first use. */
   to(): NameAddr {
     if (this._to === UNSET) this._to = parseNameAddr(this.required("to", "To"), "To");
     return this._to;
+  }
+
+  /**
+   * The From tag (§19.3), which transactions and dialogs match on. The field is checked as a
+   * name-addr with parameters, its URI only delimited: from() parses that when it is needed.
+   */
+  fromTag(): string | undefined {
+    if (this._fromTag === UNSET) {
+      this._fromTag =
+        this._from !== UNSET
+          ? tagOf(this._from)
+          : tagOfAddress(this.required("from", "From"), "From");
+    }
+    return this._fromTag;
+  }
+
+  /** The To tag, as fromTag(). */
+  toTag(): string | undefined {
+    if (this._toTag === UNSET) {
+      this._toTag =
+        this._to !== UNSET ? tagOf(this._to) : tagOfAddress(this.required("to", "To"), "To");
+    }
+    return this._toTag;
   }
 
   callId(): string {

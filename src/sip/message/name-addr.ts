@@ -20,12 +20,16 @@ export interface NameAddr {
   readonly params: readonly HeaderParam[];
 }
 
-function readOne(c: Cursor): NameAddr {
+/**
+ * Reads a name-addr or addr-spec up to its header parameters and returns the URI's text (still
+ * to be trimmed and parsed); with `name`, the display name goes to `name.value`.
+ */
+function readAddress(c: Cursor, name: { value: string | undefined } | undefined): string {
   c.skipWs();
-  let displayName: string | undefined;
   let uriText: string;
   if (c.peek() === 34) {
-    displayName = unquote(c.quotedRaw());
+    const raw = c.quotedRaw();
+    if (name) name.value = unquote(raw);
     c.expect("<", `"<" after the display name`);
     uriText = c.upTo(">");
     if (!c.eat(">")) c.error(`"<" without ">"`);
@@ -36,23 +40,31 @@ function readOne(c: Cursor): NameAddr {
   } else {
     // Either *(token LWS) "<" (display name) or an addr-spec: look ahead for '<'.
     const start = c.i;
-    const words: string[] = [];
+    let words = 0;
+    let firstWord = -1;
+    let lastWordEnd = -1;
     for (;;) {
       c.skipWs();
-      const t = c.token();
-      if (t.length === 0) break;
-      words.push(t);
+      const wordStart = c.i;
+      c.skipToken();
+      if (c.i === wordStart) break;
+      if (words++ === 0) firstWord = wordStart;
+      lastWordEnd = c.i;
       // "scheme:" right after the first token: an addr-spec, no need to look further.
-      if (words.length === 1 && c.peek() === 58) break;
+      if (words === 1 && c.peek() === 58) break;
     }
     c.skipWs();
-    if (words.length > 0 && c.peek() === 60) {
-      displayName = words.join(" ");
+    if (words > 0 && c.peek() === 60) {
+      // The tokens, each separated by one SP (as the words joined).
+      if (name) {
+        const text = c.s.slice(firstWord, lastWordEnd);
+        name.value = words === 1 ? text : text.replace(/[ \t\r\n]+/g, " ");
+      }
       c.i++;
       uriText = c.upTo(">");
       if (!c.eat(">")) c.error(`"<" without ">"`);
     } else {
-      if (words.length > 0 && c.s.indexOf("<", c.i) >= 0) {
+      if (words > 0 && c.s.indexOf("<", c.i) >= 0) {
         c.error(
           "a display name with characters other than tokens must be a quoted string " +
             "(RFC 3261 §25.1 display-name)",
@@ -67,12 +79,17 @@ function readOne(c: Cursor): NameAddr {
       }
     }
   }
+  return uriText;
+}
+
+function readOne(c: Cursor): NameAddr {
+  const name: { value: string | undefined } = { value: undefined };
+  const uriText = readAddress(c, name);
   // RFC 4475 §3.1.2.14: spaces just inside <> are invalid, but harmless; we read past them.
   const uri = parseUri(uriText.trim(), c.where);
   const params = c.params();
-  const out: { displayName?: string; uri: Uri; params: HeaderParam[] } = { uri, params };
-  if (displayName !== undefined) out.displayName = displayName;
-  return out;
+  const displayName = name.value;
+  return displayName === undefined ? { uri, params } : { uri, params, displayName };
 }
 
 /** One name-addr/addr-spec filling the whole value (From, To, Refer-To). */
@@ -82,6 +99,20 @@ export function parseNameAddr(value: string, header: string): NameAddr {
   c.skipWs();
   if (!c.done) c.error(`unexpected "${value.slice(c.i, c.i + 20)}" after the address`);
   return na;
+}
+
+/**
+ * The tag of a From or To value, checking the whole value as parseNameAddr does except the URI,
+ * which is only delimited (parseNameAddr checks it when the address itself is wanted).
+ */
+export function tagOfAddress(value: string, header: string): string | undefined {
+  const c = new Cursor(value, header);
+  readAddress(c, undefined);
+  const params = c.params();
+  c.skipWs();
+  if (!c.done) c.error(`unexpected "${value.slice(c.i, c.i + 20)}" after the address`);
+  const t = paramValue(params, "tag");
+  return t === null ? undefined : t;
 }
 
 /** A comma-separated list of name-addrs (Contact, Route, Record-Route, Path). */

@@ -2,7 +2,7 @@
 // Content-Length, then the checks every element must make before using a message. Only
 // SipParseError leaves here; a result, never an exception, is what callers get.
 import { isToken } from "./charsets.js";
-import { headerKey, knownHeaderKey } from "./header-names.js";
+import { headerKey, knownHeader, knownKey, knownSpelling } from "./header-names.js";
 import { type HeaderField, type SipMessage, SipRequest, SipResponse } from "./message.js";
 import { fail, SipParseError } from "./parse-error.js";
 import { parseUri } from "./uri.js";
@@ -51,6 +51,9 @@ function isVersion(s: string): boolean {
   while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
   return i > minorStart && i === s.length;
 }
+
+/** The version in upper case; the usual one without building a copy. */
+const upperVersion = (v: string): string => (v === "SIP/2.0" ? "SIP/2.0" : v.toUpperCase());
 
 interface Head {
   startLine: string;
@@ -113,8 +116,17 @@ function splitHead(head: string): Head {
         ) {
           nameEnd--;
         }
-        const name = head.slice(pos, nameEnd);
-        const key = knownHeaderKey(head, pos, nameEnd) ?? fieldKey(name);
+        const known = knownHeader(head, pos, nameEnd);
+        let name: string;
+        let key: string;
+        if (known < 0) {
+          name = head.slice(pos, nameEnd);
+          key = fieldKey(name);
+        } else {
+          // The usual spelling as received: the constant, not a copy (one allocation less).
+          name = (known & 1) === 1 ? knownSpelling(known) : head.slice(pos, nameEnd);
+          key = knownKey(known);
+        }
         // The value without the LWS around it (§7.3.1).
         let vs = colon + 1;
         let ve = end;
@@ -175,7 +187,7 @@ function parseStartLine(line: string, fields: HeaderField[], keys: string[]): Si
       fail("status-code", `status code "${code.slice(0, 20)}" is not 100 to 699`);
     }
     const reason = codeEnd < 0 ? "" : line.slice(codeEnd + 1);
-    return new SipResponse(Number(code), reason, fields, undefined, version.toUpperCase(), keys);
+    return new SipResponse(Number(code), reason, fields, undefined, upperVersion(version), keys);
   }
   const parts = words(line);
   if (parts.length !== 3) {
@@ -189,7 +201,7 @@ function parseStartLine(line: string, fields: HeaderField[], keys: string[]): Si
   if (!isToken(method)) fail("method", `"${method.slice(0, 40)}" is not a method token`);
   if (!isVersion(version)) fail("version", `"${version.slice(0, 20)}" is not a SIP version`);
   const uri = parseUri(uriText, "Request-URI");
-  return new SipRequest(method, uri, fields, undefined, version.toUpperCase(), keys);
+  return new SipRequest(method, uri, fields, undefined, upperVersion(version), keys);
 }
 
 function duplicate(name: string): never {
@@ -262,8 +274,10 @@ function checkHeaders(msg: SipMessage): void {
   // Max-Forwards; Contact and Record-Route where they set up a dialog); the rest when first used,
   // still as SipParseError.
   msg.topVia();
-  msg.from();
-  msg.to();
+  // From and To as name-addrs with their tags; their URIs are delimited now, parsed when used
+  // (the user agent does so on receipt wherever it or the application may read them).
+  msg.fromTag();
+  msg.toTag();
   msg.callId();
   const cseq = msg.cseq();
   msg.maxForwards();
@@ -339,7 +353,10 @@ export function parseDatagram(data: Uint8Array): ParseResult {
     // No blank line: treat everything as header section (liberal), there is no body.
     return parseParts(utf8.decode(data.subarray(start)), new Uint8Array(0), true);
   }
-  return parseParts(utf8.decode(data.subarray(start, end[0])), data.subarray(end[1]), true);
+  // Plain views, not Buffer.subarray (which builds a Buffer through its species constructor).
+  const head = new Uint8Array(data.buffer, data.byteOffset + start, end[0] - start);
+  const body = new Uint8Array(data.buffer, data.byteOffset + end[1], data.length - end[1]);
+  return parseParts(utf8.decode(head), body, true);
 }
 
 /** Parses a message given as text (tests and tools); same rules as a datagram. */

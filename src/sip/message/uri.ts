@@ -54,83 +54,115 @@ function isScheme(s: string): boolean {
 /** SP, HTAB, CR, LF, other controls and DEL: none may appear in a URI as sent (§25.1). */
 const WHITESPACE_OR_CTL = /[\x00-\x20\x7f]/;
 
-/** "sip" or "sips" in any case, without lower-casing a copy (the common case, every message). */
-function sipScheme(s: string): "sip" | "sips" | undefined {
-  if (s.length < 3 || s.length > 4) return undefined;
+/** "sip" or "sips" in any case as `s.slice(0, end)`, compared in place (every message has one). */
+function sipScheme(s: string, end: number): "sip" | "sips" | undefined {
+  if (end < 3 || end > 4) return undefined;
   if ((s.charCodeAt(0) | 0x20) !== 115) return undefined;
   if ((s.charCodeAt(1) | 0x20) !== 105 || (s.charCodeAt(2) | 0x20) !== 112) return undefined;
-  if (s.length === 3) return "sip";
+  if (end === 3) return "sip";
   return (s.charCodeAt(3) | 0x20) === 115 ? "sips" : undefined;
 }
 
-function parseParamList(text: string, sep: string, where: string, kind: string): UriParam[] {
+/**
+ * The parameters (or headers) in `s` from `from` to `to`, separated by `sep`. Works on offsets
+ * into the whole URI, so only the names and values themselves are cut out of it.
+ */
+function parseParamList(
+  s: string,
+  from: number,
+  to: number,
+  sep: string,
+  where: string,
+  kind: string,
+): UriParam[] {
   const out: UriParam[] = [];
-  for (const part of text.split(sep)) {
-    if (part.length === 0) fail("uri", `empty ${kind} in "${text}"`, where);
-    const eq = part.indexOf("=");
-    const name = unescapeComponent(eq < 0 ? part : part.slice(0, eq));
-    if (name.length === 0) fail("uri", `${kind} without a name in "${text}"`, where);
-    out.push({ name, value: eq < 0 ? null : unescapeComponent(part.slice(eq + 1)) });
+  let i = from;
+  // The next '=' at or after i; kept between parameters so that a run of bare ones (";lr;lr…")
+  // does not rescan the rest of the URI for each.
+  let eq = -1;
+  for (;;) {
+    let end = s.indexOf(sep, i);
+    if (end < 0 || end > to) end = to;
+    if (end === i) fail("uri", `empty ${kind} in "${s.slice(from, to)}"`, where);
+    if (eq < i && eq !== -2) {
+      eq = s.indexOf("=", i);
+      if (eq < 0 || eq >= to) eq = -2; // none left before `to`
+    }
+    const hasValue = eq >= 0 && eq < end;
+    const name = unescapeComponent(s.slice(i, hasValue ? eq : end));
+    if (name.length === 0) fail("uri", `${kind} without a name in "${s.slice(from, to)}"`, where);
+    out.push({ name, value: hasValue ? unescapeComponent(s.slice(eq + 1, end)) : null });
+    if (end === to) return out;
+    i = end + 1;
   }
-  return out;
 }
 
 /**
- * `at` is the index in `rest` of its last '@' (-1 if none), found by parseUri's single scan: the
- * user part may hold ';', '?', '/' and ':' (RFC 4475 §3.1.1.2, §3.1.1.9), but never an unescaped
- * '@', so the last '@' ends the userinfo.
+ * `s` is the whole URI, `start` the index after "sip:", `at` the index of its last '@' (-1 if
+ * none): the user part may hold ';', '?', '/' and ':' (RFC 4475 §3.1.1.2, §3.1.1.9), but never
+ * an unescaped '@', so the last '@' ends the userinfo. Offsets, not slices, until the parts are
+ * known: a URI is read in every message, several times.
  */
-function parseSipUri(scheme: "sip" | "sips", rest: string, where: string, at: number): SipUri {
+function parseSipUri(
+  scheme: "sip" | "sips",
+  s: string,
+  start: number,
+  where: string,
+  at: number,
+): SipUri {
+  const n = s.length;
   let user: string | undefined;
   let password: string | undefined;
-  let hostPart = rest;
+  let hostStart = start;
   if (at >= 0) {
-    const userinfo = rest.slice(0, at);
-    hostPart = rest.slice(at + 1);
-    const colon = userinfo.indexOf(":");
-    const userText = colon < 0 ? userinfo : userinfo.slice(0, colon);
-    if (userText.length === 0) fail("uri", `empty user part in "${scheme}:${rest}"`, where);
-    user = unescapeComponent(userText);
-    if (colon >= 0) password = unescapeComponent(userinfo.slice(colon + 1));
+    let colon = s.indexOf(":", start);
+    if (colon >= at) colon = -1;
+    const userEnd = colon < 0 ? at : colon;
+    if (userEnd === start) fail("uri", `empty user part in "${scheme}:${s.slice(start)}"`, where);
+    user = unescapeComponent(s.slice(start, userEnd));
+    if (colon >= 0) password = unescapeComponent(s.slice(colon + 1, at));
+    hostStart = at + 1;
   }
-  let headersText: string | undefined;
-  const q = hostPart.indexOf("?");
-  if (q >= 0) {
-    headersText = hostPart.slice(q + 1);
-    hostPart = hostPart.slice(0, q);
-  }
-  let paramsText: string | undefined;
-  const semi = hostPart.indexOf(";");
-  if (semi >= 0) {
-    paramsText = hostPart.slice(semi + 1);
-    hostPart = hostPart.slice(0, semi);
-  }
-  let hostText = hostPart;
+  // uri-headers after the first '?', uri-parameters after the first ';' before it (§19.1.1).
+  const q = s.indexOf("?", hostStart);
+  const paramsEnd = q < 0 ? n : q;
+  let semi = s.indexOf(";", hostStart);
+  if (semi >= paramsEnd) semi = -1;
+  const hostPortEnd = semi < 0 ? paramsEnd : semi;
+  let hostEnd = hostPortEnd;
   let port: number | undefined;
-  if (hostPart.startsWith("[")) {
-    const close = hostPart.indexOf("]");
-    if (close < 0) fail("uri", `IPv6 reference in "${scheme}:${rest}" lacks "]"`, where);
-    hostText = hostPart.slice(0, close + 1);
-    const after = hostPart.slice(close + 1);
-    if (after.length > 0) {
-      if (after[0] !== ":") fail("uri", `unexpected "${after}" after the host`, where);
-      port = parsePort(after.slice(1), where);
+  if (hostStart < hostPortEnd && s.charCodeAt(hostStart) === 91) {
+    const close = s.indexOf("]", hostStart);
+    if (close < 0 || close >= hostPortEnd) {
+      fail("uri", `IPv6 reference in "${scheme}:${s.slice(start)}" lacks "]"`, where);
+    }
+    hostEnd = close + 1;
+    if (hostEnd < hostPortEnd) {
+      if (s.charCodeAt(hostEnd) !== 58) {
+        fail("uri", `unexpected "${s.slice(hostEnd, hostPortEnd)}" after the host`, where);
+      }
+      port = parsePort(s.slice(hostEnd + 1, hostPortEnd), where);
     }
   } else {
-    const colon = hostPart.indexOf(":");
-    if (colon >= 0 && hostPart.indexOf(":", colon + 1) >= 0) {
-      fail("uri", `IPv6 address "${hostPart}" must be enclosed in [ ] (RFC 5118 §4.2)`, where);
-    }
+    let colon = s.indexOf(":", hostStart);
+    if (colon >= hostPortEnd) colon = -1;
     if (colon >= 0) {
-      hostText = hostPart.slice(0, colon);
-      port = parsePort(hostPart.slice(colon + 1), where);
+      const second = s.indexOf(":", colon + 1);
+      if (second >= 0 && second < hostPortEnd) {
+        fail(
+          "uri",
+          `IPv6 address "${s.slice(hostStart, hostPortEnd)}" must be enclosed in [ ] (RFC 5118 §4.2)`,
+          where,
+        );
+      }
+      hostEnd = colon;
+      port = parsePort(s.slice(colon + 1, hostPortEnd), where);
     }
   }
-  if (hostText.length === 0) fail("uri", `no host in "${scheme}:${rest}"`, where);
-  const host = parseHost(hostText, where);
-  const params = paramsText === undefined ? [] : parseParamList(paramsText, ";", where, "param");
-  const headers =
-    headersText === undefined ? [] : parseParamList(headersText, "&", where, "header");
+  if (hostEnd === hostStart) fail("uri", `no host in "${scheme}:${s.slice(start)}"`, where);
+  const host = parseHost(s.slice(hostStart, hostEnd), where);
+  const params = semi < 0 ? [] : parseParamList(s, semi + 1, paramsEnd, ";", where, "param");
+  const headers = q < 0 ? [] : parseParamList(s, q + 1, n, "&", where, "header");
   const uri: {
     scheme: "sip" | "sips";
     user?: string;
@@ -152,8 +184,15 @@ function parseTelUri(rest: string, where: string): TelUri {
   if (!/^(\+[0-9().-]*[0-9][0-9().-]*|[0-9A-Fa-f*#().-]+)$/.test(number)) {
     fail("uri", `"${number}" is not a telephone number (RFC 3966 §3)`, where);
   }
-  const params = semi < 0 ? [] : parseParamList(rest.slice(semi + 1), ";", where, "param");
+  const params = semi < 0 ? [] : parseParamList(rest, semi + 1, rest.length, ";", where, "param");
   return { scheme: "tel", number, params };
+}
+
+/** Index of the last '@' at or after `from`, or -1 (forward indexOf: lastIndexOf is slow in V8). */
+function lastAt(s: string, from: number): number {
+  let at = -1;
+  for (let i = s.indexOf("@", from); i >= 0; i = s.indexOf("@", i + 1)) at = i;
+  return at;
 }
 
 /** Parses a URI; `where` names the field for error messages (e.g. "Request-URI", "To"). */
@@ -163,13 +202,10 @@ export function parseUri(text: string, where: string): Uri {
   // on the long URIs of RFC 4475 §3.1.1.7).
   if (WHITESPACE_OR_CTL.test(text)) fail("uri", `URI "${text}" contains whitespace`, where);
   const colon = text.indexOf(":");
-  const lastAt = text.lastIndexOf("@");
   if (colon <= 0) fail("uri", `"${text}" has no scheme (expected e.g. "sip:")`, where);
+  const sip = sipScheme(text, colon);
+  if (sip !== undefined) return parseSipUri(sip, text, colon + 1, where, lastAt(text, colon + 1));
   const schemeText = text.slice(0, colon);
-  const sip = sipScheme(schemeText);
-  if (sip !== undefined) {
-    return parseSipUri(sip, text.slice(colon + 1), where, lastAt > colon ? lastAt - colon - 1 : -1);
-  }
   if (!isScheme(schemeText)) fail("uri", `"${schemeText}" is not a URI scheme`, where);
   const scheme = schemeText.toLowerCase();
   const rest = text.slice(colon + 1);

@@ -20,12 +20,34 @@ function protocolOf(name: string, version: string): string {
   return name === "SIP" && version === "2.0" ? "SIP/2.0" : `${name.toUpperCase()}/${version}`;
 }
 
+/** The transport in upper case; the usual ones as received need no copy. */
+function upperTransport(t: string): string {
+  switch (t) {
+    case "UDP":
+    case "TCP":
+    case "TLS":
+    case "WS":
+    case "WSS":
+      return t;
+    default:
+      return t.toUpperCase();
+  }
+}
+
 function readOne(c: Cursor): Via {
-  const name = c.requireToken("protocol name (SIP)");
-  c.expect("/", `"/" after the protocol name`);
-  const version = c.requireToken("protocol version");
-  c.expect("/", `"/" after the protocol version`);
-  const transport = c.requireToken("transport").toUpperCase();
+  c.skipWs();
+  let protocol = "SIP/2.0";
+  // The usual "SIP/2.0/" read at once; tokens "SIP" and "2.0" and two "/", as the loop below.
+  if (c.s.startsWith("SIP/2.0/", c.i)) {
+    c.i += 8;
+  } else {
+    const name = c.requireToken("protocol name (SIP)");
+    c.expect("/", `"/" after the protocol name`);
+    const version = c.requireToken("protocol version");
+    c.expect("/", `"/" after the protocol version`);
+    protocol = protocolOf(name, version);
+  }
+  const transport = upperTransport(c.requireToken("transport"));
   c.skipWs();
   const sentBy = c.until(END_OF_ITEM);
   if (sentBy.length === 0) c.error("expected sent-by (host[:port])");
@@ -45,7 +67,7 @@ function readOne(c: Cursor): Via {
     host: Host;
     port?: number;
     params: HeaderParam[];
-  } = { protocol: protocolOf(name, version), transport, host, params };
+  } = { protocol, transport, host, params };
   if (port !== undefined) via.port = port;
   return via;
 }

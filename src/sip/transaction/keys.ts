@@ -2,7 +2,6 @@
 // branches without the magic cookie.
 import { formatHost } from "../message/host.js";
 import type { SipRequest, SipResponse } from "../message/message.js";
-import { tagOf } from "../message/name-addr.js";
 import { formatUri } from "../message/uri.js";
 import { BRANCH_COOKIE, formatVia, viaBranch } from "../message/via.js";
 
@@ -34,7 +33,7 @@ export function serverKey(req: SipRequest): string {
   return [
     "2543",
     formatUri(req.uri),
-    tagOf(req.from()) ?? "",
+    req.fromTag() ?? "",
     req.callId(),
     cseq.seq,
     formatVia(via),

@@ -19,7 +19,6 @@ import {
   SipRequest,
   SipResponse,
   type SipUri,
-  tagOf,
   type Uri,
   uriParam,
 } from "../message/index.js";
@@ -477,6 +476,13 @@ export class UserAgent {
   }
 
   private receiveResponse(res: SipResponse): void {
+    // The parser leaves From and To URIs for their first use. One that may set up a dialog has
+    // its To URI read there (Dialog.asUac): check it before its transaction sees the response,
+    // so that a malformed one is dropped as unparseable (§18.1.2).
+    const method = res.cseq().method;
+    if (res.status > 100 && res.status < 300 && (method === "INVITE" || method === "SUBSCRIBE")) {
+      res.to();
+    }
     const key = clientKeyOfResponse(res);
     const tx = key ? this.clientTxs.get(key) : undefined;
     if (tx) {
@@ -485,8 +491,8 @@ export class UserAgent {
     }
     // A 2xx to INVITE after its transaction ended: its dialog re-sends the ACK (RFC 6026 §8.9).
     if (res.status >= 200 && res.status < 300 && res.cseq().method === "INVITE") {
-      const from = tagOf(res.from());
-      const to = tagOf(res.to());
+      const from = res.fromTag();
+      const to = res.toTag();
       if (from && to) this.dialogs.get(dialogKey(res.callId(), from, to))?.onStray2xx?.(res);
     }
     // Anything else (RFC 4475 §3.3.10's 200 with a broadcast Via) is dropped (§18.1.2).
@@ -532,6 +538,11 @@ export class UserAgent {
       user?.onAck(req);
       return;
     }
+    // The parser leaves From and To URIs for their first use, and the application may read them
+    // after this receipt: a malformed one is refused now, before a transaction exists, with the
+    // 400 of any malformed request (see receive()).
+    req.from();
+    req.to();
     const sink = this.responseSink(flow);
     const tx: ServerTx =
       req.method === "INVITE"
@@ -543,7 +554,7 @@ export class UserAgent {
         if (this.serverTxs.get(key) === tx) this.serverTxs.delete(key);
       },
     };
-    const localTag = tagOf(req.to()) ?? newTag();
+    const localTag = req.toTag() ?? newTag();
     const ctx: IncomingRequestContext = {
       request: req,
       flow,
@@ -569,7 +580,7 @@ export class UserAgent {
       this.receiveCancel(ctx);
       return;
     }
-    if (tagOf(req.to())) {
+    if (req.toTag()) {
       const user = this.dialogFor(req);
       if (!user) {
         // §12.2.2: a request for a dialog we do not have.
@@ -626,7 +637,7 @@ export class UserAgent {
       this.cancelled.get(inviteKey)?.();
       if (!invite.finalSent) {
         invite.respond(
-          responseTo(invite.request, 487, undefined, tagOf(invite.request.to()) ?? newTag()),
+          responseTo(invite.request, 487, undefined, invite.request.toTag() ?? newTag()),
         );
       }
     }
@@ -642,8 +653,8 @@ export class UserAgent {
   }
 
   private dialogFor(req: SipRequest): DialogUser | undefined {
-    const local = tagOf(req.to());
-    const remote = tagOf(req.from()) ?? "";
+    const local = req.toTag();
+    const remote = req.fromTag() ?? "";
     if (!local) return undefined;
     return this.dialogs.get(dialogKey(req.callId(), local, remote));
   }

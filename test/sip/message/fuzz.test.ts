@@ -164,6 +164,9 @@ function exercise(result: ParseResult): void {
       if (!(e instanceof SipParseError)) throw e;
     }
   };
+  // From and To URIs are parsed on first use: that too may only end in a SipParseError.
+  guarded(() => m.from());
+  guarded(() => m.to());
   guarded(() => m.contacts());
   guarded(() => m.routes());
   guarded(() => m.recordRoutes());

@@ -10,6 +10,7 @@ import {
   SipParseError,
   StreamFramer,
   serializeToString,
+  tagOf,
 } from "../../../src/sip/message/index.js";
 
 describe("URIs", () => {
@@ -96,5 +97,72 @@ describe("serialization (RFC 3261 §7)", () => {
     assert.match(text, /\r\nCall-ID: x\r\n/);
     assert.match(text, /\r\nSubject: a folded\r\n/);
     assert.match(text, /\r\nContent-Length: 2\r\n\r\nhi$/);
+  });
+});
+
+const withAddresses = (from: string, to: string) =>
+  `MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa\r\n` +
+  `Max-Forwards: 70\r\nFrom: ${from}\r\nTo: ${to}\r\nCall-ID: f1\r\nCSeq: 1 MESSAGE\r\n` +
+  "Content-Length: 0\r\n\r\n";
+
+describe("From and To (RFC 3261 §20.20, §20.39): tags now, URIs on first use", () => {
+  it("reads the same tag and display name as the full parse, in every form of address", () => {
+    for (const [value, displayName, tag] of [
+      [
+        '"J Rosenberg \\\\\\""  <sip:jdrosen@example.com>;tag=98asjd8',
+        'J Rosenberg \\"',
+        "98asjd8",
+      ],
+      ["Bob  Tok\t en <sip:bob@example.com> ; tag = x1", "Bob Tok en", "x1"],
+      ["caller<sip:caller@example.com>;tag=323", "caller", "323"],
+      ["<sip:a@example.com;lr>;x=1;tag=t", undefined, "t"],
+      ["sip:user@example.com;tag=11141343", undefined, "11141343"],
+      ["sip:user@example.com", undefined, undefined],
+    ] as Array<[string, string | undefined, string | undefined]>) {
+      const r = parseMessage(withAddresses(value, value));
+      assert.ok(r.ok, r.ok ? "" : r.error.message);
+      const m = r.message;
+      assert.equal(m.fromTag(), tag, value);
+      assert.equal(m.toTag(), tag, value);
+      assert.equal(tagOf(m.from()), tag, value);
+      assert.equal(m.to().displayName, displayName, value);
+      // Once the full address is known, the tag comes from it (the same one).
+      assert.equal(m.fromTag(), tag, value);
+    }
+  });
+
+  it("refuses a bad display name or parameter at parse time, as before", () => {
+    for (const [value, why] of [
+      ["Bell, Alexander <sip:a.g.bell@example.com>;tag=43", /quoted string/],
+      ['"Mr. J. User <sip:j.user@example.com>', /unterminated/],
+      ["<sip:a@example.com>;;tag=1", /stray/],
+      ["<sip:a@example.com>;tag=1 junk", /after the address/],
+    ] as Array<[string, RegExp]>) {
+      const r = parseMessage(withAddresses("<sip:a@example.com>;tag=1", value));
+      assert.ok(!r.ok, value);
+      assert.equal(r.error.code, "header-value");
+      assert.equal(r.error.header, "To");
+      assert.match(r.error.message, why);
+    }
+  });
+
+  it("leaves a malformed URI to from() and to(), which raise SipParseError naming the header", () => {
+    const r = parseMessage(withAddresses("<sip:a@exa mple.com>;tag=1", "<sip:[2001:db8::1>"));
+    assert.ok(r.ok, r.ok ? "" : r.error.message);
+    assert.equal(r.message.fromTag(), "1");
+    assert.equal(r.message.toTag(), undefined);
+    for (const [read, header, why] of [
+      [() => r.message.from(), "From", /whitespace/],
+      [() => r.message.to(), "To", /lacks/],
+    ] as Array<[() => unknown, string, RegExp]>) {
+      assert.throws(
+        read,
+        (e: unknown) =>
+          e instanceof SipParseError &&
+          e.code === "uri" &&
+          e.header === header &&
+          why.test(e.message),
+      );
+    }
   });
 });
