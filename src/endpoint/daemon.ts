@@ -53,6 +53,8 @@ export class Daemon {
       host: c.daemon.api.host,
       port: c.daemon.api.port,
       ...(opts.clock ? { clock: opts.clock } : {}),
+      // A resuming client gets what it missed from the event log (or a gap notice and reloads).
+      onStreamOpen: (resumed) => (resumed ? [] : endpoint.takeUnshown()),
       onInternalError: (e) =>
         log("error", "api", `a method failed: ${(e as Error).stack ?? String(e)}`),
     });
@@ -79,9 +81,7 @@ export class Daemon {
       store: c.daemon.store,
       pid: process.pid,
     };
-    const daemon = new Daemon(endpoint, server, address, ready);
-    endpoint.replayUnshown();
-    return daemon;
+    return new Daemon(endpoint, server, address, ready);
   }
 
   async close(): Promise<void> {

@@ -166,6 +166,7 @@ export class Endpoint implements EndpointApi {
   private own: { show: OwnShow; status?: string } = { show: "available" };
   private publishedActivity: string | undefined = "none";
   private sentPresence: string | undefined;
+  private archiveMark: string | undefined;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private closed = false;
   /** Work in flight (action batches), so close() can wait for it. */
@@ -233,21 +234,25 @@ export class Endpoint implements EndpointApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** Incoming messages that no client had when the last run stopped: publish them again. */
-  replayUnshown(): void {
-    for (const m of this.store.unshown()) {
-      this.emit({
-        type: "message.received",
-        conversation: m.conversation,
-        message: {
-          id: m.id,
-          direction: "in",
-          text: m.text,
-          at: m.at,
-          state: "received",
-        },
-      });
-    }
+  /**
+   * Incoming messages no client has had yet (they arrived while none was connected, or before a
+   * restart), as the events a newly connected client should get first; they count as shown.
+   */
+  takeUnshown(): ApiEvent[] {
+    if (this.closed) return [];
+    const list = this.store.unshown();
+    this.store.markShown(...list.map((m) => m.id));
+    return list.map((m) => ({
+      type: "message.received" as const,
+      conversation: m.conversation,
+      message: {
+        id: m.id,
+        direction: "in" as const,
+        text: m.text,
+        at: m.at,
+        state: "received" as const,
+      },
+    }));
   }
 
   /** A client has the message (it went out on an event stream or in conversations.get). */
@@ -425,6 +430,27 @@ export class Endpoint implements EndpointApi {
     }
     this.log("info", "xmpp", `logged in as ${x.jid}`);
     this.updateSelf();
+    await this.catchUpAfterRestart();
+  }
+
+  /**
+   * XEP-0313: what the archive got after the last message this store recorded (the process was
+   * down, or died with messages unacknowledged). Later reconnects are the XMPP layer's own.
+   */
+  private async catchUpAfterRestart(): Promise<void> {
+    const mark = this.store.archiveMark();
+    if (mark === undefined) return;
+    this.archiveMark = mark;
+    const x = this.xmpp;
+    x.messaging.beginCatchUp();
+    try {
+      const n = await x.archive.catchUp(x.messaging, mark);
+      if (n > 0) this.log("info", "xmpp", `caught up on ${n} archived messages since the last run`);
+    } catch (e) {
+      this.log("warn", "xmpp", `could not read the archive after the restart: ${String(e)}`);
+    } finally {
+      x.messaging.endCatchUp();
+    }
   }
 
   /** Our own addresses as the engine advertises them (§1): full JID, GRUU or AOR. */
@@ -538,6 +564,16 @@ export class Endpoint implements EndpointApi {
   // ---- XMPP messages ------------------------------------------------------------------------
 
   private onXmppMessage(m: ReceivedMessage): void {
+    this.handleXmppMessage(m);
+    // Only once the message is handled (and recorded) does the archive mark move past it.
+    const mark = this.xmpp.messaging.newestArchiveId;
+    if (mark !== undefined && mark !== this.archiveMark && this.store.isOpen) {
+      this.archiveMark = mark;
+      this.store.setArchiveMark(mark);
+    }
+  }
+
+  private handleXmppMessage(m: ReceivedMessage): void {
     if (m.type !== "chat" && m.type !== "normal") return;
     let payload: SipPayload | undefined;
     if (this.coexEnabled) {

@@ -29,6 +29,11 @@ export interface ApiServerOptions {
   readonly maxBodyBytes?: number;
   /** Most requests in one batch (default 100). */
   readonly maxBatch?: number;
+  /**
+   * Events for a newly opened stream alone, sent before live ones (e.g. messages that arrived
+   * while no client was connected). `resumed`: the client gave a Last-Event-ID.
+   */
+  readonly onStreamOpen?: (resumed: boolean) => readonly ApiEvent[];
   /** Called with what an EndpointApi method threw that was not an expected error. */
   readonly onInternalError?: (e: unknown) => void;
 }
@@ -221,7 +226,7 @@ export class ApiServer {
     );
     this.streams.add(stream);
     req.socket.setNoDelay(true);
-    stream.start(lastEventId);
+    stream.start(lastEventId, this.options.onStreamOpen?.(lastEventId !== undefined) ?? []);
   }
 }
 

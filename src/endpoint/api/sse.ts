@@ -6,6 +6,7 @@
 
 import type { ServerResponse } from "node:http";
 import type { Clock, TimerHandle } from "../../common/clock.js";
+import type { ApiEvent } from "./contract.js";
 import type { EventLog, LoggedEvent } from "./event-log.js";
 
 export function formatEvent(e: LoggedEvent): string {
@@ -37,8 +38,11 @@ export class EventStream {
     private readonly onEnd: (stream: EventStream) => void,
   ) {}
 
-  /** Sends the headers, what the client missed since `lastEventId`, then live events. */
-  start(lastEventId: string | undefined): void {
+  /**
+   * Sends the headers, what the client missed since `lastEventId`, `initial` (events for this
+   * client alone, sent without an id so they never move its resumption point), then live events.
+   */
+  start(lastEventId: string | undefined, initial: readonly ApiEvent[] = []): void {
     this.res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-store",
@@ -58,6 +62,7 @@ export class EventStream {
       }
       for (const e of missed.events) opening += formatEvent(e);
     }
+    for (const e of initial) opening += `data: ${JSON.stringify(e)}\n\n`;
     this.write(opening);
     this.unsubscribe = this.log.subscribe((e) => this.write(formatEvent(e)));
     this.scheduleHeartbeat();

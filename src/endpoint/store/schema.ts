@@ -80,6 +80,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "the XMPP archive mark, to catch up on what arrived while the process was down",
+    sql: `
+      CREATE TABLE xmpp_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        archive_mark TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -256,6 +256,25 @@ export class DuetStore {
     );
   }
 
+  // ---- the XMPP archive mark -----------------------------------------------------------------
+
+  /**
+   * The newest XEP-0313 archive id (stanza-id) of a message this endpoint has recorded: after a
+   * restart the archive is read from there on, so what arrived while the process was down (or
+   * sat unacknowledged in a dead session) is not lost.
+   */
+  archiveMark(): string | undefined {
+    const row = this.db().get("SELECT archive_mark FROM xmpp_state WHERE id = 1");
+    return row ? String(row.archive_mark) : undefined;
+  }
+
+  setArchiveMark(id: string): void {
+    this.db().run(
+      "INSERT INTO xmpp_state (id, archive_mark, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET archive_mark = excluded.archive_mark, updated_at = excluded.updated_at",
+      [id, this.clock.wallTime().getTime()],
+    );
+  }
+
   // ---- the engine's snapshot ----------------------------------------------------------------
 
   /**

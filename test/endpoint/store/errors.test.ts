@@ -14,7 +14,12 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { DuetStore, StoreError, type StoreErrorCode } from "../../../src/endpoint/store/index.js";
+import {
+  DuetStore,
+  SCHEMA_VERSION,
+  StoreError,
+  type StoreErrorCode,
+} from "../../../src/endpoint/store/index.js";
 import { withRawDatabase } from "./raw-db.js";
 import { useTempDir } from "./temp-dir.js";
 import { spawnWriter } from "./writer-process.js";
@@ -150,6 +155,11 @@ describe("store errors", { timeout: 60_000 }, () => {
     const path = join(dir(), "newer.sqlite");
     DuetStore.open(path).close();
     withRawDatabase(path, (db) => db.exec("PRAGMA user_version = 99"));
-    failsWith(path, "newer-schema", /schema version 99; this Duet knows up to 2/, /newer Duet/);
+    failsWith(
+      path,
+      "newer-schema",
+      new RegExp(`schema version 99; this Duet knows up to ${SCHEMA_VERSION}`),
+      /newer Duet/,
+    );
   });
 });

@@ -257,3 +257,17 @@ describe("DuetStore records", () => {
     );
   });
 });
+
+describe("the XMPP archive mark", () => {
+  it("is unset in a new store, then kept across close and reopen, the newest winning", () => {
+    const path = freshPath();
+    const store = DuetStore.open(path, { clock: new FakeClock() });
+    assert.equal(store.archiveMark(), undefined);
+    store.setArchiveMark("stanza-1");
+    store.setArchiveMark("stanza-2");
+    store.close();
+    const again = DuetStore.open(path);
+    assert.equal(again.archiveMark(), "stanza-2");
+    again.close();
+  });
+});
