@@ -20,6 +20,9 @@ export function stopSet(stops: string): Uint8Array {
 export const END_OF_VALUE = stopSet(';, \t\r\n"<>');
 export const END_OF_ITEM = stopSet(";, \t\r\n");
 
+/** LWS as the cursor skips it: SP, HTAB, CR, LF (values reach it unfolded). */
+const isLws = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
+
 export class Cursor {
   i = 0;
   constructor(
@@ -37,11 +40,11 @@ export class Cursor {
   }
 
   skipWs(): void {
-    while (this.i < this.s.length) {
-      const c = this.s.charCodeAt(this.i);
-      if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
-      this.i++;
-    }
+    // Locals, not this.i, in the loops of this class: the position stays in a register.
+    const s = this.s;
+    let i = this.i;
+    while (i < s.length && isLws(s.charCodeAt(i))) i++;
+    this.i = i;
   }
 
   /** Skips LWS and consumes `ch` if it is next; true if it was. */
@@ -61,21 +64,20 @@ export class Cursor {
 
   token(): string {
     const start = this.i;
-    while (this.i < this.s.length) {
-      const c = this.s.charCodeAt(this.i);
-      if (c >= 128 || TOKEN[c] === 0) break;
-      this.i++;
-    }
+    this.skipToken();
     return this.s.slice(start, this.i);
   }
 
   /** Moves past a token without cutting it out. */
   skipToken(): void {
-    while (this.i < this.s.length) {
-      const c = this.s.charCodeAt(this.i);
+    const s = this.s;
+    let i = this.i;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
       if (c >= 128 || TOKEN[c] === 0) break;
-      this.i++;
+      i++;
     }
+    this.i = i;
   }
 
   requireToken(what: string): string {
@@ -87,20 +89,25 @@ export class Cursor {
 
   /** quoted-string at the cursor, returned with its quotes and escapes as received. */
   quotedRaw(): string {
+    const s = this.s;
     const start = this.i;
-    if (this.s.charCodeAt(this.i) !== 34) this.error("expected a quoted string");
-    this.i++;
-    while (this.i < this.s.length) {
-      const c = this.s.charCodeAt(this.i);
+    if (s.charCodeAt(start) !== 34) this.error("expected a quoted string");
+    let i = start + 1;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
       if (c === 92) {
-        if (this.i + 1 >= this.s.length) break;
-        this.i += 2;
+        if (i + 1 >= s.length) break;
+        i += 2;
         continue;
       }
-      this.i++;
-      if (c === 34) return this.s.slice(start, this.i);
+      i++;
+      if (c === 34) {
+        this.i = i;
+        return s.slice(start, i);
+      }
     }
-    return this.error(`unterminated quoted string ${this.s.slice(start, start + 40)}`);
+    this.i = i;
+    return this.error(`unterminated quoted string ${s.slice(start, start + 40)}`);
   }
 
   /** The text up to (not including) the first `ch`, or the end (indexOf: no per-char loop). */
@@ -128,31 +135,59 @@ export class Cursor {
   /** `*( SEMI generic-param )`: gen-value = token / host / quoted-string. */
   params(): HeaderParam[] {
     const out: HeaderParam[] = [];
+    const s = this.s;
+    const n = s.length;
+    let i = this.i;
     for (;;) {
-      const save = this.i;
-      if (!this.eat(";")) {
-        this.i = save;
+      let j = i;
+      while (j < n && isLws(s.charCodeAt(j))) j++;
+      if (j >= n || s.charCodeAt(j) !== 59) {
+        this.i = i;
         return out;
       }
-      this.skipWs();
-      const name = this.token();
-      if (name.length === 0) this.error("empty parameter (stray ';')");
-      const beforeEq = this.i;
-      if (this.eat("=")) {
-        this.skipWs();
+      j++;
+      while (j < n && isLws(s.charCodeAt(j))) j++;
+      const nameStart = j;
+      while (j < n) {
+        const c = s.charCodeAt(j);
+        if (c >= 128 || TOKEN[c] === 0) break;
+        j++;
+      }
+      if (j === nameStart) {
+        this.i = j;
+        this.error("empty parameter (stray ';')");
+      }
+      const name = s.slice(nameStart, j);
+      let k = j;
+      while (k < n && isLws(s.charCodeAt(k))) k++;
+      if (k < n && s.charCodeAt(k) === 61) {
+        k++;
+        while (k < n && isLws(s.charCodeAt(k))) k++;
         let value: string;
-        if (this.peek() === 34) {
+        if (k < n && s.charCodeAt(k) === 34) {
+          this.i = k;
           value = this.quotedRaw();
+          k = this.i;
         } else {
           // token / host; hosts add ':' '[' ']' (RFC 5118 §4.5: received=IPv6 with or without
           // brackets must both be read).
-          value = this.until(END_OF_VALUE);
-          if (value.length === 0) this.error(`parameter "${name}" has "=" but no value`);
+          const valueStart = k;
+          while (k < n) {
+            const c = s.charCodeAt(k);
+            if (c < 128 && END_OF_VALUE[c] === 1) break;
+            k++;
+          }
+          if (k === valueStart) {
+            this.i = k;
+            this.error(`parameter "${name}" has "=" but no value`);
+          }
+          value = s.slice(valueStart, k);
         }
         out.push({ name, value });
+        i = k;
       } else {
-        this.i = beforeEq;
         out.push({ name, value: null });
+        i = j;
       }
     }
   }

@@ -119,9 +119,10 @@ export function knownHeader(text: string, start: number, end: number): number {
     let j = 0;
     for (; j < length; j++) {
       const raw = text.charCodeAt(start + j);
-      const c = raw >= 65 && raw <= 90 ? raw | 0x20 : raw;
-      if (c !== lower.charCodeAt(j)) break;
-      if (raw !== usual.charCodeAt(j)) exact = 0;
+      // The usual spelling matches with one comparison; any other case takes the second.
+      if (raw === usual.charCodeAt(j)) continue;
+      exact = 0;
+      if ((raw >= 65 && raw <= 90 ? raw | 0x20 : raw) !== lower.charCodeAt(j)) break;
     }
     if (j === length) return index * 2 + exact;
   }

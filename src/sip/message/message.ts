@@ -3,6 +3,7 @@
 // every header we do not use is kept and forwarded verbatim.
 import { headerKey, LIST_HEADERS } from "./header-names.js";
 import {
+  checkAddressList,
   type NameAddr,
   parseContactList,
   parseNameAddr,
@@ -29,6 +30,33 @@ export interface HeaderField {
   readonly value: string;
 }
 
+/**
+ * Header fields as the parser read them, their values still inside the header text: a value
+ * becomes a string when first read, and HeaderField objects are made only when a caller asks
+ * for the fields (most fields of a message are only ever forwarded, or ignored).
+ */
+export interface FieldSpans {
+  readonly text: string;
+  /** Each field's name as received. */
+  readonly names: string[];
+  /** Start and end of each value in `text`; a start of -1 means the value is in `unfolded`. */
+  readonly spans: number[];
+  /** Values of folded fields (§7.3.1), already unfolded, by field index. */
+  readonly unfolded: Map<number, string> | undefined;
+}
+
+/** Value `i` of `raw`. */
+export function spanValue(raw: FieldSpans, i: number): string {
+  const start = raw.spans[2 * i] as number;
+  if (start < 0) return raw.unfolded?.get(i) ?? "";
+  return raw.text.slice(start, raw.spans[2 * i + 1]);
+}
+
+/** The fields of `raw` as HeaderField objects. */
+export function spanFields(raw: FieldSpans): HeaderField[] {
+  return raw.names.map((name, i) => ({ name, value: spanValue(raw, i) }));
+}
+
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const EMPTY = new Uint8Array(0);
 
@@ -37,7 +65,10 @@ const UNSET: unique symbol = Symbol("unset");
 type Slot<T> = T | typeof UNSET;
 
 abstract class SipMessageBase {
-  private _fields: HeaderField[];
+  /** The fields, once made (see `raw`). */
+  private _fields: HeaderField[] | undefined;
+  /** The fields as parsed, until someone asks for HeaderField objects. */
+  private raw: FieldSpans | undefined;
   /** headerKey() of each field, kept beside them: lookups are the hot path of every layer. */
   private keys: string[];
   body: Uint8Array;
@@ -57,9 +88,17 @@ abstract class SipMessageBase {
   private _routes: Slot<NameAddr[]> = UNSET;
   private _recordRoutes: Slot<NameAddr[]> = UNSET;
 
-  constructor(fields: HeaderField[], body: Uint8Array = EMPTY, keys?: string[]) {
-    this._fields = fields;
-    this.keys = keys ?? fields.map((f) => headerKey(f.name));
+  /** `keys` (headerKey() of each field) must be given with FieldSpans. */
+  constructor(fields: HeaderField[] | FieldSpans, body: Uint8Array = EMPTY, keys?: string[]) {
+    if (Array.isArray(fields)) {
+      this._fields = fields;
+      this.raw = undefined;
+      this.keys = keys ?? fields.map((f) => headerKey(f.name));
+    } else {
+      this._fields = undefined;
+      this.raw = fields;
+      this.keys = keys ?? fields.names.map(headerKey);
+    }
     this.body = body;
   }
 
@@ -69,12 +108,24 @@ abstract class SipMessageBase {
   }
 
   protected get fields(): HeaderField[] {
+    if (this._fields === undefined) {
+      this._fields = spanFields(this.raw as FieldSpans);
+      this.raw = undefined;
+    }
     return this._fields;
   }
 
   protected set fields(value: HeaderField[]) {
     this._fields = value;
+    this.raw = undefined;
     this.keys = value.map((f) => headerKey(f.name));
+  }
+
+  /** Value of field `i`, cut out of the header text if the fields are not made yet. */
+  private valueAt(i: number): string {
+    const fields = this._fields;
+    if (fields !== undefined) return (fields[i] as HeaderField).value;
+    return spanValue(this.raw as FieldSpans, i);
   }
 
   /** How many fields have this (canonical) key. */
@@ -98,7 +149,7 @@ abstract class SipMessageBase {
   private firstOf(key: string): string | undefined {
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) {
-      if (keys[i] === key) return (this._fields[i] as HeaderField).value;
+      if (keys[i] === key) return this.valueAt(i);
     }
     return undefined;
   }
@@ -111,7 +162,7 @@ abstract class SipMessageBase {
     const keys = this.keys;
     const out: string[] = [];
     for (let i = 0; i < keys.length; i++) {
-      if (keys[i] === key) out.push((this._fields[i] as HeaderField).value);
+      if (keys[i] === key) out.push(this.valueAt(i));
     }
     return out;
   }
@@ -138,7 +189,7 @@ abstract class SipMessageBase {
   }
 
   append(name: string, value: string): this {
-    this._fields.push({ name, value });
+    this.fields.push({ name, value });
     this.keys.push(headerKey(name));
     this.forget(headerKey(name));
     return this;
@@ -147,7 +198,7 @@ abstract class SipMessageBase {
   /** Adds a field before the first field of that name (Via, Route: topmost first). */
   prepend(name: string, value: string): this {
     const key = headerKey(name);
-    const fields = [...this._fields];
+    const fields = [...this.fields];
     const i = fields.findIndex((f) => headerKey(f.name) === key);
     if (i < 0) fields.push({ name, value });
     else fields.splice(i, 0, { name, value });
@@ -168,7 +219,7 @@ abstract class SipMessageBase {
     const key = headerKey(name);
     const i = this.fields.findIndex((f) => headerKey(f.name) === key);
     if (i < 0) return this;
-    const fields = [...this._fields];
+    const fields = [...this.fields];
     const field = fields[i] as HeaderField;
     const values = splitCommaList(field.value);
     if (values.length <= 1) fields.splice(i, 1);
@@ -327,6 +378,20 @@ abstract class SipMessageBase {
     return parsed;
   }
 
+  /**
+   * Checks Contact as contacts() reads it, but leaves the URIs, only delimited, to contacts():
+   * the parser's check of dialog-forming messages (the user agent reads them on receipt).
+   */
+  checkContacts(): void {
+    if (this._contacts !== UNSET) return;
+    const all = this.allOf("contact");
+    if (all.length === 1 && all[0]?.trim() === "*") return;
+    for (const v of all) {
+      if (v.trim() === "*") fail("header-value", `"*" mixed with other contacts`, "Contact");
+      checkAddressList(v, "Contact");
+    }
+  }
+
   routes(): NameAddr[] {
     if (this._routes === UNSET) this._routes = this.nameAddrs("route", "Route");
     return this._routes;
@@ -362,7 +427,7 @@ export class SipRequest extends SipMessageBase {
   constructor(
     public method: string,
     public uri: Uri,
-    fields: HeaderField[] = [],
+    fields: HeaderField[] | FieldSpans = [],
     body?: Uint8Array,
     public version = "SIP/2.0",
     keys?: string[],
@@ -376,7 +441,7 @@ export class SipResponse extends SipMessageBase {
   constructor(
     public status: number,
     public reason: string,
-    fields: HeaderField[] = [],
+    fields: HeaderField[] | FieldSpans = [],
     body?: Uint8Array,
     public version = "SIP/2.0",
     keys?: string[],

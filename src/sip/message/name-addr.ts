@@ -127,6 +127,21 @@ export function parseNameAddrList(value: string, header: string): NameAddr[] {
   }
 }
 
+/**
+ * Checks a comma-separated list of addresses as parseNameAddrList reads it, except the URIs,
+ * which are only delimited (parseNameAddrList checks them when the addresses are wanted).
+ */
+export function checkAddressList(value: string, header: string): void {
+  const c = new Cursor(value, header);
+  for (;;) {
+    readAddress(c, undefined);
+    c.params();
+    c.skipWs();
+    if (c.done) return;
+    if (!c.eat(",")) c.error(`expected "," between addresses`);
+  }
+}
+
 /** The form we send: always name-addr (with <>), so URI parameters never leak (§20). */
 export function formatNameAddr(na: NameAddr): string {
   let out = "";

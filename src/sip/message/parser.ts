@@ -3,7 +3,14 @@
 // SipParseError leaves here; a result, never an exception, is what callers get.
 import { isToken } from "./charsets.js";
 import { headerKey, knownHeader, knownKey, knownSpelling } from "./header-names.js";
-import { type HeaderField, type SipMessage, SipRequest, SipResponse } from "./message.js";
+import {
+  type FieldSpans,
+  type HeaderField,
+  type SipMessage,
+  SipRequest,
+  SipResponse,
+  spanFields,
+} from "./message.js";
 import { fail, SipParseError } from "./parse-error.js";
 import { parseUri } from "./uri.js";
 
@@ -57,7 +64,7 @@ const upperVersion = (v: string): string => (v === "SIP/2.0" ? "SIP/2.0" : v.toU
 
 interface Head {
   startLine: string;
-  fields: HeaderField[];
+  fields: FieldSpans;
   keys: string[];
 }
 
@@ -81,7 +88,9 @@ function fieldKey(name: string): string {
 function splitHead(head: string): Head {
   let pos = 0;
   let startLine: string | undefined;
-  const fields: HeaderField[] = [];
+  const names: string[] = [];
+  const spans: number[] = [];
+  let unfolded: Map<number, string> | undefined;
   const keys: string[] = [];
   const n = head.length;
   while (pos <= n) {
@@ -94,13 +103,12 @@ function splitHead(head: string): Head {
         startLine = head.slice(pos, end);
       } else if (first === 32 || first === 9) {
         // Folded continuation (§7.3.1): equivalent to a single SP.
-        const last = fields.length - 1;
+        const last = names.length - 1;
         if (last < 0) fail("header-line", "a folded line follows the start line");
-        const prev = fields[last] as HeaderField;
-        fields[last] = {
-          name: prev.name,
-          value: `${prev.value} ${head.slice(pos, end).trim()}`.trim(),
-        };
+        const prev = unfolded?.get(last) ?? head.slice(spans[2 * last], spans[2 * last + 1]);
+        unfolded ??= new Map();
+        unfolded.set(last, `${prev} ${head.slice(pos, end).trim()}`.trim());
+        spans[2 * last] = -1;
       } else {
         const colon = head.indexOf(":", pos);
         if (colon < 0 || colon > end) {
@@ -132,14 +140,16 @@ function splitHead(head: string): Head {
         let ve = end;
         while (vs < ve && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
         while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
-        fields.push({ name, value: head.slice(vs, ve) });
+        // Where the value is, not yet the value: most fields are never read (FieldSpans).
+        names.push(name);
+        spans.push(vs, ve);
         keys.push(key);
       }
     }
     pos = nl + 1;
   }
   if (startLine === undefined) fail("empty", "no start line");
-  return { startLine, fields, keys };
+  return { startLine, fields: { text: head, names, spans, unfolded }, keys };
 }
 
 /** Splits on runs of SP/HTAB (liberal: RFC 4475 §3.1.2.9, §3.1.2.10). */
@@ -172,7 +182,7 @@ function isResponseLine(line: string): boolean {
   return line.length > 4 && line.slice(0, 4).toUpperCase() === "SIP/";
 }
 
-function parseStartLine(line: string, fields: HeaderField[], keys: string[]): SipMessage {
+function parseStartLine(line: string, fields: FieldSpans, keys: string[]): SipMessage {
   // Extra SP between elements and trailing SP are invalid but harmless (RFC 4475 §3.1.2.9,
   // §3.1.2.10): we read past them and never send them.
   if (isResponseLine(line)) {
@@ -274,8 +284,9 @@ function checkHeaders(msg: SipMessage): void {
   // Max-Forwards; Contact and Record-Route where they set up a dialog); the rest when first used,
   // still as SipParseError.
   msg.topVia();
-  // From and To as name-addrs with their tags; their URIs are delimited now, parsed when used
-  // (the user agent does so on receipt wherever it or the application may read them).
+  // From and To as name-addrs with their tags, and Contact below: their URIs are delimited now
+  // and parsed on first use (the user agent reads them on receipt where it or the application
+  // may need them, see UserAgent.receive). npm sip, say, keeps those URIs as strings too.
   msg.fromTag();
   msg.toTag();
   msg.callId();
@@ -289,21 +300,22 @@ function checkHeaders(msg: SipMessage): void {
         "CSeq",
       );
     }
-    if (contact > 0 && (msg.method === "INVITE" || msg.method === "REGISTER")) msg.contacts();
+    if (contact > 0 && (msg.method === "INVITE" || msg.method === "REGISTER")) msg.checkContacts();
     if (route > 0) msg.routes();
   }
   const dialogSetup = cseq.method === "INVITE" || cseq.method === "SUBSCRIBE";
   if (recordRoute > 0 && dialogSetup) msg.recordRoutes();
-  if (msg.kind === "response" && contact > 0 && dialogSetup) msg.contacts();
+  if (msg.kind === "response" && contact > 0 && dialogSetup) msg.checkContacts();
 }
 
 function partialOf(head: Head | undefined): PartialMessage | undefined {
   if (!head) return undefined;
-  if (isResponseLine(head.startLine)) return { kind: "response", headers: head.fields };
+  const headers = spanFields(head.fields);
+  if (isResponseLine(head.startLine)) return { kind: "response", headers };
   const method = words(head.startLine)[0];
   return method !== undefined && isToken(method)
-    ? { kind: "request", method, headers: head.fields }
-    : { kind: "request", headers: head.fields };
+    ? { kind: "request", method, headers }
+    : { kind: "request", headers };
 }
 
 /**

@@ -476,12 +476,13 @@ export class UserAgent {
   }
 
   private receiveResponse(res: SipResponse): void {
-    // The parser leaves From and To URIs for their first use. One that may set up a dialog has
-    // its To URI read there (Dialog.asUac): check it before its transaction sees the response,
-    // so that a malformed one is dropped as unparseable (§18.1.2).
+    // The parser leaves From, To and Contact URIs for their first use. A response that may set
+    // up a dialog has its To and Contact URIs read there (Dialog.asUac): check them before its
+    // transaction sees the response, so that a malformed one is dropped as unparseable (§18.1.2).
     const method = res.cseq().method;
     if (res.status > 100 && res.status < 300 && (method === "INVITE" || method === "SUBSCRIBE")) {
       res.to();
+      res.contacts();
     }
     const key = clientKeyOfResponse(res);
     const tx = key ? this.clientTxs.get(key) : undefined;
@@ -538,11 +539,12 @@ export class UserAgent {
       user?.onAck(req);
       return;
     }
-    // The parser leaves From and To URIs for their first use, and the application may read them
-    // after this receipt: a malformed one is refused now, before a transaction exists, with the
-    // 400 of any malformed request (see receive()).
+    // The parser leaves From, To and Contact URIs for their first use, and a dialog or the
+    // application may read them after this receipt: a malformed one is refused now, before a
+    // transaction exists, with the 400 of any malformed request (see receive()).
     req.from();
     req.to();
+    if (req.method === "INVITE" || req.method === "REGISTER") req.contacts();
     const sink = this.responseSink(flow);
     const tx: ServerTx =
       req.method === "INVITE"
