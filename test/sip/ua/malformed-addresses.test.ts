@@ -1,6 +1,6 @@
-// The parser checks From and To as addresses with tags but leaves their URIs for first use
-// (src/sip/message/parser.ts). Our UA must still refuse a request whose From or To URI is
-// malformed with 400 on receipt (RFC 3261 §8.2, §21.4.1), before the application could read it,
+// The parser checks From, To and (in dialog-forming messages) Contact as addresses with their
+// parameters but leaves their URIs for first use (src/sip/message/parser.ts). Our UA must still
+// refuse a request whose From, To or Contact URI is malformed with 400 on receipt (RFC 3261 §8.2, §21.4.1), before the application could read it,
 // and keep answering well-formed requests afterwards.
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
@@ -8,14 +8,21 @@ import { after, before, describe, it } from "node:test";
 import { parseDatagram } from "../../../src/sip/message/index.js";
 import { startUa, type TestUa } from "../support/ua-factory.js";
 
-describe("requests with a malformed From or To URI", () => {
+describe("requests with a malformed From, To or Contact URI", () => {
   let ua: TestUa;
   let socket: Socket;
   let uaPort = 0;
   const answers: Buffer[] = [];
+  const handed: string[] = [];
   let seen = 0;
   before(async () => {
-    ua = await startUa({ aor: "sip:user@example.com", autoAnswer: true });
+    ua = await startUa({ aor: "sip:user@example.com" });
+    // The application, as the endpoint does, may take a request up later, outside its receipt:
+    // it must never be handed one whose addresses it cannot read.
+    ua.ua.onRequest = (ctx) => {
+      handed.push(ctx.request.callId());
+      ctx.reply(486);
+    };
     uaPort = ua.transport.localAddress("UDP")?.port ?? 0;
     socket = createSocket("udp4");
     socket.on("message", (data) => {
@@ -29,7 +36,12 @@ describe("requests with a malformed From or To URI", () => {
   });
 
   /** Sends one request and returns the status of the final answer to its Call-ID (5 s guard). */
-  async function finalStatus(method: string, from: string, to: string): Promise<[number, string]> {
+  async function finalStatus(
+    method: string,
+    from: string,
+    to: string,
+    contact = "<sip:a@127.0.0.1>",
+  ): Promise<[number, string]> {
     const callId = `bad-address-${++seen}`;
     const port = (socket.address() as { port: number }).port;
     const text = [
@@ -40,6 +52,7 @@ describe("requests with a malformed From or To URI", () => {
       `To: ${to}`,
       `Call-ID: ${callId}`,
       `CSeq: 1 ${method}`,
+      `Contact: ${contact}`,
       "Content-Length: 0",
       "",
       "",
@@ -69,14 +82,34 @@ describe("requests with a malformed From or To URI", () => {
       assert.equal(status, 400, `${method} with From ${from}, To ${to}`);
       assert.match(warning, why);
     }
+    assert.deepEqual(handed, []);
   });
 
-  it("still answers a well-formed request afterwards", async () => {
-    const [status] = await finalStatus(
+  it("answers 400 to an INVITE whose Contact URI is malformed", async () => {
+    const [status, warning] = await finalStatus(
+      "INVITE",
+      "<sip:a@example.com>;tag=5",
+      "<sip:user@example.com>",
+      "<sip:a@[::1>;expires=60",
+    );
+    assert.equal(status, 400);
+    assert.match(warning, /Contact: .*lacks/);
+    assert.deepEqual(handed, []);
+  });
+
+  it("still answers well-formed requests afterwards, handing them to the application", async () => {
+    const [options] = await finalStatus(
       "OPTIONS",
       "<sip:a@example.com>;tag=4",
       "<sip:user@example.com>",
     );
-    assert.equal(status, 200);
+    assert.equal(options, 200);
+    const [message] = await finalStatus(
+      "MESSAGE",
+      "<sip:a@example.com>;tag=6",
+      "<sip:user@example.com>",
+    );
+    assert.equal(message, 486);
+    assert.equal(handed.length, 1);
   });
 });
