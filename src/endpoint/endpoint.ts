@@ -687,6 +687,16 @@ export class Endpoint implements EndpointApi {
   }
 
   private watchMedia(live: LiveCall): void {
+    live.media.on("dtmf", (digit, durationMs) => {
+      if (!live.ended)
+        this.emit({
+          type: "call.dtmf",
+          conversation: live.conversation,
+          call: live.id,
+          digit,
+          durationMs,
+        });
+    });
     live.media.on("negotiated", (plans) => {
       const now = mediaOf(plans);
       if (live.ended || now.length === 0) return;

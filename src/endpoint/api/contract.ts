@@ -238,6 +238,14 @@ export type ApiEvent =
       readonly reason?: string;
     }
   | {
+      /** The peer sent a DTMF digit in a call (RFC 4733 telephone-event). */
+      readonly type: "call.dtmf";
+      readonly conversation: string;
+      readonly call: string;
+      readonly digit: string;
+      readonly durationMs: number;
+    }
+  | {
       readonly type: "binding.changed";
       readonly conversation: string;
       readonly binding: BindingView;

@@ -130,6 +130,16 @@ describe("integrated endpoint: hostile peers (issue 6, 7)", () => {
     const view = await alice.rpc.call("conversations.get", { conversation: ring.conversation });
     assert.equal(view.binding.level, "claimed");
     assert.equal(view.messages.find((m) => m.text === "secret for the caller")?.state, "held");
+    // Only the user's explicit choice sends to the merely claimed JID (§3.3 step 3).
+    const forced = await alice.rpc.call("messages.send", {
+      conversation: ring.conversation,
+      text: "sent on purpose",
+      force: true,
+    });
+    assert.equal(forced.message.state, "sent");
+    await bob.waitFor("message.received", (e) => e.message.text === "sent on purpose", {
+      since: b0,
+    });
     await call.bye();
   });
 
