@@ -8,6 +8,7 @@ import { MediaFileError } from "../errors.js";
 import { resample } from "./resample.js";
 
 export interface AudioSink {
+  /** One frame of playout. The array is reused for the next frame: copy what you keep. */
   write(samples: Int16Array, rate: number): void;
   close(): Promise<void>;
 }

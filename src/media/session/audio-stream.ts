@@ -39,6 +39,12 @@ export interface AudioStreamStatistics extends RtpStatistics {
   readonly maxLateMs: number;
   /** Playout frames skipped while catching up after such a stall (absent from the recording). */
   readonly playoutSkippedFrames: number;
+  /** Received packets that came after their playout time (each one grew the playout delay). */
+  readonly latePackets: number;
+  /** The playout delay the jitter buffer currently aims for. */
+  readonly playoutDelayMs: number;
+  /** Received audio dropped to bring the delay back down after a stall. */
+  readonly drainedMs: number;
   readonly framesSent: number;
 }
 
@@ -57,6 +63,8 @@ export class AudioStream {
   private lateFrames = 0;
   private maxLateMs = 0;
   private playoutSkipped = 0;
+  /** Reused for every playout frame (sinks copy what they keep). */
+  private playout = new Int16Array(0);
 
   constructor(private readonly options: AudioStreamOptions) {
     this.plan = options.plan;
@@ -153,7 +161,8 @@ export class AudioStream {
       this.playoutSkipped++;
       return;
     }
-    const played = this.jitter.pull(samples);
+    if (this.playout.length !== samples) this.playout = new Int16Array(samples);
+    const played = this.jitter.pull(samples, this.playout);
     if (played) this.options.sink.write(played, this.codec.clockRate);
   }
 
@@ -185,6 +194,9 @@ export class AudioStream {
       lateFrames: this.lateFrames,
       maxLateMs: this.maxLateMs,
       playoutSkippedFrames: this.playoutSkipped,
+      latePackets: this.jitter.late,
+      playoutDelayMs: this.jitter.targetDelayMs,
+      drainedMs: (this.jitter.drainedSamples * 1000) / this.jitter.rate,
       framesSent: this.framesSent,
     };
   }

@@ -88,7 +88,9 @@ describe("a call through Kamailio with baresip", () => {
       const heard = toneWindows(ours.samples, ours.rate, 1000, [440]);
       assert.ok(
         heard.withTone >= 0.95 * heard.windows,
-        `we heard 1 kHz in ${heard.withTone} of ${heard.windows} windows`,
+        `we heard 1 kHz in ${heard.withTone} of ${heard.windows} windows ` +
+          `(late packets ${stats.latePackets}, playout delay ${stats.playoutDelayMs} ms, ` +
+          `skipped frames ${stats.playoutSkippedFrames}, worst tick ${stats.maxLateMs.toFixed(0)} ms late)`,
       );
       assert.ok(
         heard.windows * 20 >= 0.8 * callMs,
