@@ -1,10 +1,16 @@
 // Benchmark (not a test): round-trip latency and throughput of chat messages between two of
 // our XMPP clients through the sandbox's Prosody, against two raw @xmpp/client clients doing
-// the same in the same run (as shipped, and with TCP_NODELAY like ours), with the ratios.
+// the same in the same run (with TCP_NODELAY like ours, and as shipped), with the ratios.
 // Target: our layer adds ≤ 10% over the raw library.
 //
-//   npx tsc -p tsconfig.json && node dist/bench/xmpp-echo.js [roundTrips] [throughputMessages]
-import { randomBytes } from "node:crypto";
+// Fairness: every pair sends the same stanzas (id + XEP-0359 origin-id, no receipt request),
+// none enables carbons, all have XEP-0198 stream management on (printed per pair), and the
+// pairs are measured in interleaved rounds. Besides wall-clock figures, which on a shared
+// machine are mostly the server's and the scheduler's, it prints the event loop's busy time
+// per round trip: what the two clients of a pair cost, in this process.
+//
+//   npx tsc -p tsconfig.json && node dist/bench/xmpp-echo.js [roundTrips] [throughputMessages] [rounds]
+import { randomBytes, randomUUID } from "node:crypto";
 import { client as rawClient, xml } from "@xmpp/client";
 import {
   addXmppAccount,
@@ -17,6 +23,7 @@ import { MemoryLogger } from "../src/xmpp/log.js";
 
 const ROUND_TRIPS = Number(process.argv[2] ?? 1000);
 const THROUGHPUT_MESSAGES = Number(process.argv[3] ?? 3000);
+const ROUNDS = Number(process.argv[4] ?? 5);
 const WINDOW = 50;
 const WARMUP = 100;
 
@@ -25,6 +32,8 @@ interface Pair {
   readonly name: string;
   send(body: string): void;
   onEcho(fn: (body: string) => void): void;
+  /** The settings that matter for the comparison, as in effect on both clients. */
+  describe(): string;
   close(): Promise<void>;
 }
 
@@ -72,6 +81,11 @@ async function ourPair(info: SandboxInfo): Promise<Pair> {
         if (e.message.body !== undefined) fn(e.message.body);
       });
     },
+    describe: () =>
+      `TCP_NODELAY on (XmppConnection sets it), stream management ${onOff(
+        a.connection.streamManagementEnabled,
+        b.connection.streamManagementEnabled,
+      )}, carbons off, receipts off`,
     close: async () => {
       await a.disconnect();
       await b.disconnect();
@@ -80,12 +94,13 @@ async function ourPair(info: SandboxInfo): Promise<Pair> {
 }
 
 /**
- * The same chat message our layer sends: an id that is also the XEP-0359 origin-id. (The
- * origin-id matters: Prosody 0.12 does noticeably more work per message that carries one, about
- * half the throughput on this sandbox, so leaving it out would compare different traffic.)
+ * The same chat message our layer sends, byte for byte but for the values: a UUID id that is
+ * also the XEP-0359 origin-id. (The origin-id matters: Prosody 0.12 does noticeably more work
+ * per message that carries one, about half the throughput on this sandbox, so leaving it out
+ * would compare different traffic.)
  */
 function rawChat(to: string, body: string) {
-  const id = randomBytes(12).toString("hex");
+  const id = randomUUID();
   return xml(
     "message",
     { to, type: "chat", id },
@@ -140,6 +155,11 @@ async function rawPair(info: SandboxInfo, noDelay = false): Promise<Pair> {
         if (st.name === "message" && body !== null) fn(body);
       });
     },
+    describe: () =>
+      `TCP_NODELAY ${noDelay ? "on" : "off (as shipped)"}, stream management ${onOff(
+        a.streamManagement.enabled,
+        b.streamManagement.enabled,
+      )}, carbons off, receipts off`,
     close: async () => {
       await a.stop();
       await b.stop();
@@ -147,10 +167,17 @@ async function rawPair(info: SandboxInfo, noDelay = false): Promise<Pair> {
   };
 }
 
+const onOff = (a: boolean, b: boolean) => (a && b ? "on" : a || b ? "on one side only" : "off");
+
 interface Figures {
   readonly medianMs: number;
   readonly p99Ms: number;
   readonly messagesPerSecond: number;
+  /**
+   * Event-loop busy time per round trip (µs): the work of both clients of the pair (our layer
+   * plus the library, parsing and serialising) in this process, without the server's.
+   */
+  readonly clientUsPerRoundTrip: number;
   /** Echoes that never came back (reported, not hidden; a round trip waits at most LOST_MS). */
   readonly lost: number;
 }
@@ -158,118 +185,162 @@ interface Figures {
 const LOST_MS = 5_000;
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function measure(pair: Pair): Promise<Figures> {
-  let waiting: ((body: string) => void) | null = null;
-  pair.onEcho((body) => waiting?.(body));
-  let lost = 0;
+const sorted = (xs: readonly number[]) => [...xs].sort((x, y) => x - y);
+
+/** Drives one pair: round trips one at a time, and a window of messages in flight. */
+class Driver {
+  private waiting: ((body: string) => void) | null = null;
+  readonly latencies: number[] = [];
+  /** Per round: the median round trip of that round's block. */
+  readonly roundMedians: number[] = [];
+  private busyMs = 0;
+  private echoed = 0;
+  private throughputMs = 0;
+  lost = 0;
+
+  constructor(readonly pair: Pair) {
+    pair.onEcho((body) => this.waiting?.(body));
+  }
+
   /** The round-trip time, or null when the echo did not come back within LOST_MS. */
-  const roundTrip = (body: string) =>
-    new Promise<number | null>((resolve) => {
+  private roundTrip(body: string): Promise<number | null> {
+    return new Promise<number | null>((resolve) => {
       const start = performance.now();
       const timer = setTimeout(() => {
-        lost++;
+        this.lost++;
         resolve(null);
       }, LOST_MS);
-      waiting = (echo) => {
+      this.waiting = (echo) => {
         if (echo !== body) return;
         clearTimeout(timer);
         resolve(performance.now() - start);
       };
-      pair.send(body);
+      this.pair.send(body);
     });
-  for (let i = 0; i < WARMUP; i++) await roundTrip(`warm-${i}`);
-  const latencies: number[] = [];
-  for (let i = 0; i < ROUND_TRIPS; i++) {
-    const ms = await roundTrip(`rt-${i}`);
-    if (ms !== null) latencies.push(ms);
   }
-  latencies.sort((x, y) => x - y);
 
-  // Throughput: keep WINDOW messages in flight until every echo came back (or none came for
-  // LOST_MS: the rest count as lost).
-  const messagesPerSecond = await new Promise<number>((resolve) => {
-    let sent = 0;
-    let echoed = 0;
-    const start = performance.now();
-    let last = start;
-    const finish = () => {
-      clearInterval(watchdog);
-      lost += THROUGHPUT_MESSAGES - echoed;
-      resolve((echoed / (last - start)) * 1000);
+  async warmUp(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) await this.roundTrip(`warm-${i}`);
+  }
+
+  /** `count` round trips in a row; records them and the event loop's busy time meanwhile. */
+  async latencyBlock(round: number, count: number): Promise<void> {
+    const block: number[] = [];
+    const before = performance.eventLoopUtilization();
+    for (let i = 0; i < count; i++) {
+      const ms = await this.roundTrip(`rt-${round}-${i}`);
+      if (ms !== null) block.push(ms);
+    }
+    this.busyMs += performance.eventLoopUtilization(before).active;
+    this.latencies.push(...block);
+    if (block.length > 0) this.roundMedians.push(percentile(sorted(block), 50));
+  }
+
+  /**
+   * Keeps WINDOW messages in flight until `count` echoes came back (or none came for LOST_MS:
+   * the rest count as lost).
+   */
+  throughputBlock(round: number, count: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let sent = 0;
+      let echoed = 0;
+      const start = performance.now();
+      let last = start;
+      const prefix = `tp-${round}-`;
+      const finish = () => {
+        clearInterval(watchdog);
+        this.lost += count - echoed;
+        this.echoed += echoed;
+        this.throughputMs += last - start;
+        resolve();
+      };
+      const watchdog = setInterval(() => {
+        if (performance.now() - last > LOST_MS) finish();
+      }, 500);
+      this.waiting = (body) => {
+        if (!body.startsWith(prefix)) return;
+        echoed++;
+        last = performance.now();
+        if (echoed === count) finish();
+        else if (sent < count) this.pair.send(`${prefix}${sent++}`);
+      };
+      while (sent < Math.min(WINDOW, count)) this.pair.send(`${prefix}${sent++}`);
+    });
+  }
+
+  figures(): Figures {
+    const all = sorted(this.latencies);
+    return {
+      medianMs: percentile(all, 50),
+      p99Ms: percentile(all, 99),
+      messagesPerSecond: (this.echoed / this.throughputMs) * 1000,
+      clientUsPerRoundTrip: (this.busyMs * 1000) / Math.max(1, this.latencies.length),
+      lost: this.lost,
     };
-    const watchdog = setInterval(() => {
-      if (performance.now() - last > LOST_MS) finish();
-    }, 500);
-    waiting = (body) => {
-      if (!body.startsWith("tp-")) return;
-      echoed++;
-      last = performance.now();
-      if (echoed === THROUGHPUT_MESSAGES) finish();
-      else if (sent < THROUGHPUT_MESSAGES) pair.send(`tp-${sent++}`);
-    };
-    while (sent < Math.min(WINDOW, THROUGHPUT_MESSAGES)) pair.send(`tp-${sent++}`);
-  });
-  return {
-    medianMs: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    messagesPerSecond,
-    lost,
-  };
+  }
 }
 
 const fmt = (n: number, digits = 3) => n.toFixed(digits);
 
 async function main(): Promise<void> {
   const info = await startSandbox();
+  const pairs: Pair[] = [];
   try {
-    const results: { name: string; figures: Figures }[] = [];
-    const rawNoDelay = (i: SandboxInfo) => rawPair(i, true);
-    // Alternated so that warm-up and the load of a shared machine fall on all three.
-    const order = [
-      rawPair,
-      ourPair,
-      rawNoDelay,
-      rawNoDelay,
-      ourPair,
-      rawPair,
-      rawPair,
-      rawNoDelay,
-      ourPair,
-    ];
-    for (const make of order) {
-      const pair = await make(info);
-      progress(`measuring ${pair.name}…`);
-      try {
-        results.push({ name: pair.name, figures: await measure(pair) });
-      } finally {
-        await pair.close();
-      }
+    // One pair of each kind, all connected for the whole run; the measurements are interleaved
+    // in rounds (the order rotating from round to round) so that the load of a shared machine
+    // and the server's growing archives fall on all three alike.
+    pairs.push(await ourPair(info), await rawPair(info, true), await rawPair(info, false));
+    const drivers = pairs.map((p) => new Driver(p));
+    for (const d of drivers) {
+      progress(`warming up ${d.pair.name}…`);
+      await d.warmUp(WARMUP);
     }
-    const mean = (name: string, key: keyof Figures) => {
-      const rows = results.filter((r) => r.name === name);
-      return rows.reduce((s, r) => s + r.figures[key], 0) / rows.length;
-    };
+    const rotated = (round: number) =>
+      drivers.map((_, i) => drivers[(i + round) % drivers.length]!);
+    const perRound = Math.max(1, Math.round(ROUND_TRIPS / ROUNDS));
+    for (let round = 0; round < ROUNDS; round++) {
+      progress(`round ${round + 1}/${ROUNDS}: round trips…`);
+      for (const d of rotated(round)) await d.latencyBlock(round, perRound);
+    }
+    const messagesPerRound = Math.max(1, Math.round(THROUGHPUT_MESSAGES / ROUNDS));
+    for (let round = 0; round < ROUNDS; round++) {
+      progress(`round ${round + 1}/${ROUNDS}: throughput…`);
+      for (const d of rotated(round)) await d.throughputBlock(round, messagesPerRound);
+    }
+
     console.log(
-      `xmpp-echo through Prosody (${ROUND_TRIPS} round trips, ${THROUGHPUT_MESSAGES} messages, window ${WINDOW})`,
+      `xmpp-echo through Prosody (${perRound * ROUNDS} round trips and ${messagesPerRound * ROUNDS} messages per pair, window ${WINDOW}, ${ROUNDS} interleaved rounds)`,
     );
+    for (const p of pairs) console.log(`  ${p.name.padEnd(18)} ${p.describe()}`);
+    const results = drivers.map((d) => ({ name: d.pair.name, figures: d.figures(), driver: d }));
     for (const r of results) {
+      const f = r.figures;
       console.log(
-        `  ${r.name.padEnd(18)} median ${fmt(r.figures.medianMs)} ms  p99 ${fmt(r.figures.p99Ms)} ms  ${fmt(r.figures.messagesPerSecond, 0)} msgs/s  lost ${r.figures.lost}`,
+        `  ${r.name.padEnd(18)} median ${fmt(f.medianMs)} ms  p99 ${fmt(f.p99Ms)} ms  ${fmt(f.messagesPerSecond, 0)} msgs/s  client ${fmt(f.clientUsPerRoundTrip, 0)} µs/rt  lost ${f.lost}`,
       );
     }
-    const ours = "Duet XmppClient";
-    for (const raw of ["raw @xmpp/client", "raw + TCP_NODELAY"]) {
+    const [ours, ...raws] = results;
+    for (const raw of raws) {
+      const a = ours!.figures;
+      const b = raw.figures;
+      // The spread of the median ratio over the rounds (each round's blocks ran back to back).
+      const roundRatios = ours!.driver.roundMedians
+        .map((m, i) => m / (raw.driver.roundMedians[i] ?? Number.NaN))
+        .filter((x) => Number.isFinite(x));
       console.log(
-        `  ratio ours / ${raw}: median ${fmt(mean(ours, "medianMs") / mean(raw, "medianMs"), 2)}  ` +
-          `p99 ${fmt(mean(ours, "p99Ms") / mean(raw, "p99Ms"), 2)}  ` +
-          `throughput ${fmt(mean(ours, "messagesPerSecond") / mean(raw, "messagesPerSecond"), 2)} (higher is better)`,
+        `  ratio ours / ${raw.name}: median ${fmt(a.medianMs / b.medianMs, 2)} ` +
+          `(rounds ${fmt(Math.min(...roundRatios), 2)}–${fmt(Math.max(...roundRatios), 2)})  ` +
+          `p99 ${fmt(a.p99Ms / b.p99Ms, 2)}  ` +
+          `throughput ${fmt(a.messagesPerSecond / b.messagesPerSecond, 2)} (higher is better)  ` +
+          `client µs/rt ${fmt(a.clientUsPerRoundTrip / b.clientUsPerRoundTrip, 2)}`,
       );
     }
   } finally {
+    for (const p of pairs) await p.close().catch(() => {});
     await stopSandbox(info.dir);
   }
 }

@@ -19,7 +19,7 @@ import {
   inboundProblem,
   isStanza,
 } from "./inbound-guard.js";
-import { normalJid, parseJid } from "./jid.js";
+import { bareOf, formatJid, normalJid, parseJid } from "./jid.js";
 import { consoleLogger, type XmppLogger } from "./log.js";
 import { buildPing } from "./protocol/ping.js";
 import {
@@ -139,6 +139,9 @@ export class XmppConnection {
   >();
   private readonly transport: XmppTransportKind;
   private unacknowledged: XmlElement[] = [];
+  // Parsed once: feature modules read these for every stanza.
+  private readonly accountDomain: string;
+  private readonly accountBareJid: string;
 
   constructor(private readonly config: XmppConnectionConfig) {
     this.clock = config.clock ?? systemClock;
@@ -166,6 +169,8 @@ export class XmppConnection {
       );
     }
     this.transport = transport;
+    this.accountDomain = account.domain;
+    this.accountBareJid = formatJid(bareOf(account));
 
     this.entity = createXmppClient({
       service: config.service,
@@ -360,7 +365,12 @@ export class XmppConnection {
 
   /** The account's domain: the server's address. */
   get domain(): string {
-    return parseJid(this.config.jid)?.domain ?? "";
+    return this.accountDomain;
+  }
+
+  /** The account's bare JID, normalised (RFC 7622): what our own messages come from. */
+  get ownBareJid(): string {
+    return this.accountBareJid;
   }
 
   /**

@@ -24,13 +24,23 @@ export class TypedEmitter<Events extends { [K in keyof Events]: unknown[] }> {
 
   emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
     const set = this.listeners.get(event);
-    if (!set) return;
-    for (const fn of [...set]) {
-      try {
-        (fn as unknown as Listener<Events[K]>)(...args);
-      } catch (err) {
-        this.onListenerError(err);
-      }
+    if (!set || set.size === 0) return;
+    if (set.size === 1) {
+      // The common case, without copying: a lone listener that adds or removes listeners
+      // affects only later emits, as with the copy below.
+      const [fn] = set;
+      this.call(fn as unknown as Listener<Events[K]>, args);
+      return;
+    }
+    // A copy, so that listeners added or removed by a listener take effect from the next emit.
+    for (const fn of [...set]) this.call(fn as unknown as Listener<Events[K]>, args);
+  }
+
+  private call<A extends unknown[]>(fn: Listener<A>, args: A): void {
+    try {
+      fn(...args);
+    } catch (err) {
+      this.onListenerError(err);
     }
   }
 

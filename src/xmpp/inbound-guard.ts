@@ -32,8 +32,11 @@ export function inboundProblem(el: XmlElement, maxBytes: number): string | null 
 /** Characters in an element's names, attributes and text; stops counting once over `cap`. */
 function contentSize(el: XmlElement, cap: number): number {
   let size = el.name.length;
-  for (const [name, value] of Object.entries(el.attrs))
-    size += name.length + String(value ?? "").length;
+  const attrs = el.attrs;
+  for (const name in attrs) {
+    const value = attrs[name];
+    size += name.length + (typeof value === "string" ? value.length : String(value ?? "").length);
+  }
   for (const child of el.children) {
     if (size > cap) break;
     size += typeof child === "string" ? child.length : contentSize(child, cap - size);

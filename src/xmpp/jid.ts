@@ -11,7 +11,32 @@ export interface Jid {
 // RFC 7622 §3.3.1: these characters are forbidden in a localpart.
 const FORBIDDEN_LOCAL = /["&'/:<>@\s]/;
 const MAX_PART_OCTETS = 1023;
-const octets = (s: string) => new TextEncoder().encode(s).length;
+
+/**
+ * Whether a JID part fits RFC 7622 §3's 1023-octet limit in UTF-8. A UTF-16 code unit takes at
+ * most 3 octets, so short parts (all of them, in practice) pass without encoding anything:
+ * this check runs several times per inbound stanza.
+ */
+function fitsOctets(part: string): boolean {
+  if (part.length * 3 <= MAX_PART_OCTETS) return true;
+  if (part.length > MAX_PART_OCTETS) return false;
+  let octets = 0;
+  for (let i = 0; i < part.length; i++) {
+    const unit = part.charCodeAt(i);
+    if (unit < 0x80) octets += 1;
+    else if (unit < 0x800) octets += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < part.length) {
+      // A surrogate pair is one code point of 4 octets.
+      const next = part.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        octets += 4;
+        i++;
+      } else octets += 3;
+    } else octets += 3; // other BMP code points, and lone surrogates (U+FFFD, 3 octets)
+    if (octets > MAX_PART_OCTETS) return false;
+  }
+  return true;
+}
 
 /** Parses a JID, or returns null when it is not one (never throws). */
 export function parseJid(text: unknown): Jid | null {
@@ -26,7 +51,7 @@ export function parseJid(text: unknown): Jid | null {
   if (at !== -1 && local === "") return null;
   if (domain === "" || /[@/\s<>]/.test(domain) || domain.endsWith(".")) return null;
   if (local !== "" && FORBIDDEN_LOCAL.test(local)) return null;
-  if ([local, domain, resource].some((p) => octets(p) > MAX_PART_OCTETS)) return null;
+  if (!fitsOctets(local) || !fitsOctets(domain) || !fitsOctets(resource)) return null;
   return { local: local.toLowerCase(), domain: domain.toLowerCase(), resource };
 }
 

@@ -58,14 +58,26 @@ export interface MessagingOptions {
   readonly autoReceipts?: boolean;
 }
 
-/** Children that mark a message as an envelope handled by another module, not a chat message. */
+/**
+ * Whether a child marks the message as an envelope handled by another module, not a chat
+ * message: a XEP-0280 carbon, a XEP-0313 archive result, a XEP-0060 event. One pass over the
+ * children, as this runs for every message.
+ */
 function isEnvelope(el: XmlElement): boolean {
-  return (
-    el.getChild("sent", NS.carbons) !== undefined ||
-    el.getChild("received", NS.carbons) !== undefined ||
-    el.getChild("result", NS.mam) !== undefined ||
-    el.getChild("event", NS.pubsubEvent) !== undefined
-  );
+  for (const child of el.children) {
+    if (typeof child !== "object") continue;
+    const name = child.getName();
+    if (name !== "sent" && name !== "received" && name !== "result" && name !== "event") continue;
+    const ns = child.getNS();
+    if (
+      (ns === NS.carbons && (name === "sent" || name === "received")) ||
+      (ns === NS.mam && name === "result") ||
+      (ns === NS.pubsubEvent && name === "event")
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 export class Messaging {
@@ -94,6 +106,7 @@ export class Messaging {
   send(options: SendMessageOptions): string {
     const id = newStanzaId();
     const requestReceipt = options.requestReceipt ?? options.body !== undefined;
+    // buildMessage treats undefined fields as absent.
     this.conn.send(
       buildMessage({
         to: options.to,
@@ -101,10 +114,10 @@ export class Messaging {
         id,
         originId: id,
         requestReceipt,
-        ...(options.body !== undefined ? { body: options.body } : {}),
-        ...(options.subject !== undefined ? { subject: options.subject } : {}),
-        ...(options.thread ? { thread: options.thread } : {}),
-        ...(options.extensions ? { extensions: options.extensions } : {}),
+        body: options.body,
+        subject: options.subject,
+        thread: options.thread,
+        extensions: options.extensions,
       }),
     );
     return id;
@@ -138,7 +151,7 @@ export class Messaging {
       this.held.push({ message, route });
       return;
     }
-    const own = bareJid(this.conn.bareJid);
+    const own = this.conn.ownBareJid;
     const fromBare = bareJid(message.from);
     const direction = fromBare === own ? "outgoing" : "incoming";
     const archived = archiveId ?? message.stanzaIds.find((s) => bareJid(s.by) === own)?.id;

@@ -36,6 +36,21 @@ describe("duplicate memory", () => {
     assert.equal(seen.firstTime(["c", "b"]), false);
     assert.equal(seen.firstTime(["d"]), true);
     assert.equal(seen.firstTime(["e"]), true);
+    // Remembered: the newest 3 keys at least (here a, b and c are still the older generation).
+    assert.equal(seen.firstTime(["c"]), false);
+    for (const k of ["f", "g", "h", "i", "j", "k"]) assert.equal(seen.firstTime([k]), true);
+    // Forgotten: anything older than the newest 2 × 3 keys.
     assert.equal(seen.firstTime(["a"]), true);
+    assert.equal(seen.firstTime(["d"]), true);
+  });
+  it("always remembers the newest `capacity` keys", () => {
+    const capacity = 5;
+    const seen = new SeenKeys(capacity);
+    for (let i = 0; i < 40; i++) {
+      assert.equal(seen.firstTime([`k${i}`]), true);
+      for (let back = 0; back < capacity && back <= i; back++) {
+        assert.equal(seen.firstTime([`k${i - back}`]), false, `k${i - back} after k${i}`);
+      }
+    }
   });
 });

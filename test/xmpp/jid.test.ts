@@ -19,4 +19,23 @@ describe("JIDs (RFC 7622)", () => {
     }
     assert.equal(normalJid(`${"x".repeat(1024)}@b`), null);
   });
+  it("counts the 1023-octet limit of each part in UTF-8 (RFC 7622 §3)", () => {
+    const utf8 = (s: string) => new TextEncoder().encode(s).length;
+    const cases = [
+      "x".repeat(1023), // 1023 octets
+      "x".repeat(1024),
+      "é".repeat(511), // 2 octets each: 1022
+      "é".repeat(512),
+      "€".repeat(341), // 3 octets each: 1023
+      "€".repeat(342),
+      "😀".repeat(255), // a surrogate pair, 4 octets: 1020
+      "😀".repeat(256),
+      `${"€".repeat(340)}\ud800x`, // a lone surrogate counts as U+FFFD, 3 octets: 1024
+      `${"€".repeat(340)}\udc00`, // 1023
+    ];
+    for (const resource of cases) {
+      const fits = utf8(resource) <= 1023;
+      assert.equal(parseJid(`a@b/${resource}`) !== null, fits, `${utf8(resource)} octets`);
+    }
+  });
 });

@@ -9,7 +9,11 @@ export interface Delay {
 
 export function parseDelay(el: XmlElement): Delay | undefined {
   const delay = el.getChild("delay", NS.delay);
-  if (!delay) return undefined;
+  return delay ? delayOf(delay) : undefined;
+}
+
+/** What a <delay/> element says, or undefined when its stamp is not a date. */
+export function delayOf(delay: XmlElement): Delay | undefined {
   const stamp = new Date(attr(delay, "stamp") ?? "");
   if (Number.isNaN(stamp.getTime())) return undefined;
   const from = attr(delay, "from");

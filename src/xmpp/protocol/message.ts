@@ -2,17 +2,12 @@
 // XEP-0201 threads, XEP-0184 receipts, XEP-0359 ids, XEP-0203 delay. Every other child element
 // is kept as an extension, so applications can carry their own payloads (Duet's <sip/>).
 import { attr, detached, type XmlElement, xml } from "../xml.js";
-import { type Delay, parseDelay } from "./delay.js";
+import { type Delay, delayOf } from "./delay.js";
 import { NS } from "./namespaces.js";
-import {
-  buildReceiptRequest,
-  buildReceived,
-  hasReceiptRequest,
-  parseReceived,
-} from "./receipts.js";
-import { buildOriginId, parseOriginId, parseStanzaIds, type StanzaId } from "./sid.js";
+import { buildReceiptRequest, buildReceived, receiptIdOf } from "./receipts.js";
+import { buildOriginId, type StanzaId, stanzaIdOf } from "./sid.js";
 import { parseStanzaError, type StanzaErrorInfo } from "./stanza-error.js";
-import { buildThread, parseThread, type Thread } from "./thread.js";
+import { buildThread, type Thread, threadOf } from "./thread.js";
 
 export type MessageType = "chat" | "normal" | "error" | "groupchat" | "headline";
 const TYPES: readonly MessageType[] = ["chat", "normal", "error", "groupchat", "headline"];
@@ -51,15 +46,15 @@ export interface ReceivedMessage {
   readonly extensions: readonly XmlElement[];
 }
 
-// Children this module interprets itself; anything else is an extension.
-function isKnownChild(el: XmlElement): boolean {
-  const ns = el.getNS();
+// Children this module interprets itself (by full name and namespace); anything else is an
+// extension.
+function isKnownChild(name: string, ns: string | undefined): boolean {
   if (ns === NS.client || ns === undefined || ns === "") {
-    return ["body", "subject", "thread", "error"].includes(el.name);
+    return name === "body" || name === "subject" || name === "thread" || name === "error";
   }
-  if (ns === NS.receipts) return el.name === "request" || el.name === "received";
-  if (ns === NS.sid) return el.name === "origin-id" || el.name === "stanza-id";
-  if (ns === NS.delay) return el.name === "delay";
+  if (ns === NS.receipts) return name === "request" || name === "received";
+  if (ns === NS.sid) return name === "origin-id" || name === "stanza-id";
+  if (ns === NS.delay) return name === "delay";
   return false;
 }
 
@@ -82,6 +77,11 @@ export function buildMessage(m: OutgoingMessage): XmlElement {
  * Reads a message stanza. `fallbackFrom`/`fallbackTo` stand in for absent addresses (RFC 6120
  * §8.1.2: no 'from' means the user's own server). Unknown message types are treated as
  * "normal" (RFC 6121 §5.2.2). Never throws.
+ *
+ * Every message goes through here, so the children are looked at in one pass (each name and
+ * namespace worked out once). Where a kind of child appears twice, the first one counts, and
+ * <body/>, <subject/> and <thread/> are recognised by local name in any namespace, as ltx's
+ * getChild would find them.
  */
 export function parseMessage(
   el: XmlElement,
@@ -90,28 +90,58 @@ export function parseMessage(
 ): ReceivedMessage {
   const rawType = attr(el, "type");
   const type = TYPES.includes(rawType as MessageType) ? (rawType as MessageType) : "normal";
-  const body = el.getChildText("body") ?? undefined;
-  const subject = el.getChildText("subject") ?? undefined;
-  const thread = parseThread(el);
-  const receiptFor = parseReceived(el);
-  const originId = parseOriginId(el);
-  const delay = parseDelay(el);
+  let bodyEl: XmlElement | undefined;
+  let subjectEl: XmlElement | undefined;
+  let threadEl: XmlElement | undefined;
+  let receivedEl: XmlElement | undefined;
+  let originIdEl: XmlElement | undefined;
+  let delayEl: XmlElement | undefined;
+  let receiptRequested = false;
+  const stanzaIds: StanzaId[] = [];
+  const extensions: XmlElement[] = [];
+  for (const child of el.children) {
+    if (typeof child !== "object") continue;
+    const name = child.getName();
+    const ns = child.getNS();
+    if (name === "body") bodyEl ??= child;
+    else if (name === "subject") subjectEl ??= child;
+    else if (name === "thread") threadEl ??= child;
+    if (ns === NS.receipts) {
+      if (name === "request") receiptRequested = true;
+      else if (name === "received") receivedEl ??= child;
+    } else if (ns === NS.sid) {
+      if (name === "origin-id") originIdEl ??= child;
+      else if (name === "stanza-id") {
+        const stanzaId = stanzaIdOf(child);
+        if (stanzaId) stanzaIds.push(stanzaId);
+      }
+    } else if (ns === NS.delay && name === "delay") delayEl ??= child;
+    if (!isKnownChild(child.name, ns)) extensions.push(child);
+  }
+  const thread = threadEl ? threadOf(threadEl) : undefined;
+  const receiptFor = receivedEl ? receiptIdOf(receivedEl, el) : undefined;
+  const originId = originIdEl ? attr(originIdEl, "id") : undefined;
+  const delay = delayEl ? delayOf(delayEl) : undefined;
   const error = type === "error" ? (parseStanzaError(el) ?? undefined) : undefined;
   const id = attr(el, "id");
-  return {
+  // Optional fields are left out rather than set to undefined, as callers compare structures.
+  const message: Mutable<ReceivedMessage> = {
     from: attr(el, "from") ?? fallbackFrom,
     to: attr(el, "to") ?? fallbackTo,
     type,
-    receiptRequested: hasReceiptRequest(el),
-    stanzaIds: parseStanzaIds(el),
-    extensions: el.getChildElements().filter((c) => !isKnownChild(c)),
-    ...(id !== undefined ? { id } : {}),
-    ...(body !== undefined ? { body } : {}),
-    ...(subject !== undefined ? { subject } : {}),
-    ...(thread ? { thread } : {}),
-    ...(receiptFor !== undefined ? { receiptFor } : {}),
-    ...(originId !== undefined ? { originId } : {}),
-    ...(delay ? { delay } : {}),
-    ...(error ? { error } : {}),
+    receiptRequested,
+    stanzaIds,
+    extensions,
   };
+  if (id !== undefined) message.id = id;
+  if (bodyEl) message.body = bodyEl.getText();
+  if (subjectEl) message.subject = subjectEl.getText();
+  if (thread) message.thread = thread;
+  if (receiptFor !== undefined) message.receiptFor = receiptFor;
+  if (originId !== undefined) message.originId = originId;
+  if (delay) message.delay = delay;
+  if (error) message.error = error;
+  return message;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -18,6 +18,10 @@ export function hasReceiptRequest(message: XmlElement): boolean {
 /** The id a receipt acknowledges; §5 lets older clients omit it and use the stanza id instead. */
 export function parseReceived(message: XmlElement): string | undefined {
   const el = message.getChild("received", NS.receipts);
-  if (!el) return undefined;
-  return attr(el, "id") ?? attr(message, "id");
+  return el ? receiptIdOf(el, message) : undefined;
+}
+
+/** The id a <received/> element of `message` acknowledges. */
+export function receiptIdOf(received: XmlElement, message: XmlElement): string | undefined {
+  return attr(received, "id") ?? attr(message, "id");
 }

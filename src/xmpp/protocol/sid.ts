@@ -20,8 +20,14 @@ export function parseOriginId(message: XmlElement): string | undefined {
 
 export function parseStanzaIds(message: XmlElement): StanzaId[] {
   return message.getChildren("stanza-id", NS.sid).flatMap((el) => {
-    const id = attr(el, "id");
-    const by = attr(el, "by");
-    return id && by ? [{ id, by }] : [];
+    const stanzaId = stanzaIdOf(el);
+    return stanzaId ? [stanzaId] : [];
   });
+}
+
+/** A <stanza-id/> element's id and assigner, or undefined when either is missing. */
+export function stanzaIdOf(el: XmlElement): StanzaId | undefined {
+  const id = attr(el, "id");
+  const by = attr(el, "by");
+  return id && by ? { id, by } : undefined;
 }

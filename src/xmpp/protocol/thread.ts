@@ -14,7 +14,11 @@ export function buildThread(thread: Thread): XmlElement {
 /** The thread of a message, if it has a non-empty one. */
 export function parseThread(message: XmlElement): Thread | undefined {
   const el = message.getChild("thread");
-  if (!el) return undefined;
+  return el ? threadOf(el) : undefined;
+}
+
+/** The thread a <thread/> element names, if it is not empty. */
+export function threadOf(el: XmlElement): Thread | undefined {
   const id = el.text().trim();
   if (!id) return undefined;
   const parent = attr(el, "parent");

@@ -11,6 +11,9 @@ declare module "@xmpp/client" {
     children: (Element | string)[];
     parent: Element | null;
     is(name: string, xmlns?: string): boolean;
+    /** The name without its prefix, if any. */
+    getName(): string;
+    getText(): string;
     getNS(): string | undefined;
     getChild(name: string, xmlns?: string): Element | undefined;
     getChildren(name: string, xmlns?: string): Element[];
