@@ -8,11 +8,24 @@
 // 3. everything at once, then video added and dropped in the running call.
 
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
+import { parseIvf, serializeIvf } from "../../../src/media/video/ivf.js";
 import { useSandbox } from "../../helpers/sandbox.js";
 import type { DaemonProcess } from "../support/daemon-process.js";
 import { befriend, Daemons, sleep, TONES, toneShare } from "../support/pair.js";
+
+const VIDEO = {
+  fourcc: "VP80",
+  width: 320,
+  height: 240,
+  timebaseNumerator: 1,
+  timebaseDenominator: 25,
+  frames: Array.from({ length: 25 }, (_, i) => ({ pts: i, data: randomBytes(200 + i * 37) })),
+};
+const videoFile = (root: string) => join(root, "bob-video.ivf");
 
 describe("integrated endpoint: chat, calls, media (issue 6, 1-3)", () => {
   const sandbox = useSandbox();
@@ -23,7 +36,11 @@ describe("integrated endpoint: chat, calls, media (issue 6, 1-3)", () => {
   before(
     async () => {
       alice = await daemons.start("alice");
-      bob = await daemons.start("bob", { extra: ["--trace", "xmpp"] });
+      mkdirSync(daemons.root, { recursive: true });
+      writeFileSync(videoFile(daemons.root), serializeIvf(VIDEO));
+      bob = await daemons.start("bob", {
+        extra: ["--trace", "xmpp", "--video", `file:${videoFile(daemons.root)}`],
+      });
       await befriend(alice, bob);
     },
     { timeout: 60_000 },
@@ -60,8 +77,10 @@ describe("integrated endpoint: chat, calls, media (issue 6, 1-3)", () => {
     const first = chats.find((x) => x.includes("hello bob"));
     const later = chats.find((x) => x.includes(">second<"));
     assert.ok(first && later, "bob's trace lacks the two messages");
-    assert.match(first, /<sip [^>]*xmlns="urn:x-duet:coex:0"[^>]*token="[A-Za-z0-9_-]{22}"/);
-    assert.match(first, /uri="sip:alice@voip\.example\.test;gr=/);
+    const payload = /<sip [^>]*>/.exec(first)?.[0] ?? "";
+    assert.match(payload, /xmlns="urn:x-duet:coex:0"/);
+    assert.match(payload, /token="[A-Za-z0-9_-]{22}"/);
+    assert.match(payload, /uri="sip:alice@voip\.example\.test;gr=/);
     assert.doesNotMatch(later, /<sip /);
 
     const { call: bobCall } = await bob.rpc.call("calls.start", {
@@ -133,6 +152,7 @@ describe("integrated endpoint: chat, calls, media (issue 6, 1-3)", () => {
     await alice.waitFor("call.state", (e) => e.call === ring.call && e.media.includes("video"), {
       since: a0,
     });
+    await sleep(2000);
     await bob.rpc.call("calls.update", { call: started.call!, media: ["audio"] });
     await alice.waitFor(
       "call.state",
@@ -145,6 +165,13 @@ describe("integrated endpoint: chat, calls, media (issue 6, 1-3)", () => {
     await bob.rpc.call("calls.hangup", { call: started.call! });
     await alice.waitFor("call.state", (e) => e.call === ring.call && e.state === "ended", {
       since: a0,
+    });
+    // What alice recorded while video was on is bob's IVF, frame for frame (it loops).
+    await sleep(500);
+    const got = parseIvf(readFileSync(join(alice.recordDir, `${ring.call}.ivf`)));
+    assert.ok(got.frames.length >= 20, `only ${got.frames.length} video frames arrived`);
+    got.frames.forEach((f, i) => {
+      assert.ok(f.data.equals(VIDEO.frames[i % 25]!.data), `video frame ${i} differs`);
     });
   });
 });
