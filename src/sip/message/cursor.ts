@@ -214,8 +214,14 @@ export function paramValue(
   params: readonly HeaderParam[],
   name: string,
 ): string | null | undefined {
-  const lower = name.toLowerCase();
-  for (const p of params) if (p.name.toLowerCase() === lower) return p.value;
+  // Names compare case-insensitively (§7.3.1); an exact match, the usual case, needs no copy.
+  let lower: string | undefined;
+  for (const p of params) {
+    if (p.name === name) return p.value;
+    if (p.name.length !== name.length) continue;
+    lower ??= name.toLowerCase();
+    if (p.name.toLowerCase() === lower) return p.value;
+  }
   return undefined;
 }
 

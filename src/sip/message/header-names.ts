@@ -70,20 +70,86 @@ const COMMON = [
   "Subject",
   "Accept",
   "Session-ID",
+  // Further names of the IANA SIP header registry often seen on the wire.
+  "Date",
+  "Warning",
+  "Retry-After",
+  "Proxy-Require",
+  "Unsupported",
+  "Authorization",
+  "WWW-Authenticate",
+  "Proxy-Authenticate",
+  "Proxy-Authorization",
+  "Authentication-Info",
+  "Accept-Encoding",
+  "Accept-Language",
+  "Allow-Events",
+  "Event",
+  "Subscription-State",
+  "Refer-To",
+  "Referred-By",
+  "Path",
+  "Service-Route",
+  "P-Asserted-Identity",
+  "P-Preferred-Identity",
+  "Privacy",
+  "Reason",
+  "RSeq",
+  "RAck",
+  "Min-Expires",
+  "Session-Expires",
+  "Min-SE",
+  "Timestamp",
+  "Organization",
+  "Priority",
+  "Content-Disposition",
+  "Content-Encoding",
+  "Content-Language",
+  "MIME-Version",
+  "Call-Info",
+  "Alert-Info",
+  "Error-Info",
+  "Reply-To",
+  "In-Reply-To",
+  "Identity",
+  "History-Info",
 ];
 
-/** A name knownHeader() recognises: its lower-case spelling, its key, its usual spelling. */
+/**
+ * The headers the parser counts (must be present, may appear once, or set up dialogs), by a
+ * small number: knownSlot() gives it for a recognised name, 0 for any other.
+ */
+export const COUNTED = [
+  "",
+  "via",
+  "from",
+  "to",
+  "call-id",
+  "cseq",
+  "max-forwards",
+  "content-length",
+  "contact",
+  "route",
+  "record-route",
+] as const;
+
+/** A name knownHeader() recognises: its lower-case spelling, key, usual spelling, COUNTED slot. */
 interface KnownName {
   readonly lower: string;
   readonly key: string;
   readonly usual: string;
+  readonly slot: number;
 }
 
+const slotOf = (key: string): number => Math.max(0, (COUNTED as readonly string[]).indexOf(key));
 const KNOWN: KnownName[] = [];
-for (const usual of COMMON)
-  KNOWN.push({ lower: usual.toLowerCase(), key: usual.toLowerCase(), usual });
-for (const [letter, key] of Object.entries(COMPACT))
-  KNOWN.push({ lower: letter, key, usual: letter });
+for (const usual of COMMON) {
+  const lower = usual.toLowerCase();
+  KNOWN.push({ lower, key: lower, usual, slot: slotOf(lower) });
+}
+for (const [letter, key] of Object.entries(COMPACT)) {
+  KNOWN.push({ lower: letter, key, usual: letter, slot: slotOf(key) });
+}
 
 /**
  * Indices into KNOWN by spelling length and first letter (its low five bits, the same for both
@@ -131,6 +197,9 @@ export function knownHeader(text: string, start: number, end: number): number {
 
 /** The key of a knownHeader() result (not -1). */
 export const knownKey = (found: number): string => (KNOWN[found >> 1] as KnownName).key;
+
+/** The COUNTED slot of a knownHeader() result (not -1); 0 for a header not counted. */
+export const knownSlot = (found: number): number => (KNOWN[found >> 1] as KnownName).slot;
 
 /** The usual spelling of a knownHeader() result that had the exact-spelling bit set. */
 export const knownSpelling = (found: number): string => (KNOWN[found >> 1] as KnownName).usual;

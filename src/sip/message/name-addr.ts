@@ -21,64 +21,81 @@ export interface NameAddr {
 }
 
 /**
- * Reads a name-addr or addr-spec up to its header parameters and returns the URI's text (still
- * to be trimmed and parsed); with `name`, the display name goes to `name.value`.
+ * Reads a name-addr or addr-spec up to its header parameters. With `name` (a full parse), the
+ * display name goes to `name.value` and the URI's text (still to be trimmed and parsed) is
+ * returned; without, the address is only checked and delimited, and "" returned.
  */
 function readAddress(c: Cursor, name: { value: string | undefined } | undefined): string {
   c.skipWs();
-  let uriText: string;
   if (c.peek() === 34) {
     const raw = c.quotedRaw();
     if (name) name.value = unquote(raw);
     c.expect("<", `"<" after the display name`);
-    uriText = c.upTo(">");
-    if (!c.eat(">")) c.error(`"<" without ">"`);
-  } else if (c.peek() === 60) {
-    c.i++;
-    uriText = c.upTo(">");
-    if (!c.eat(">")) c.error(`"<" without ">"`);
-  } else {
-    // Either *(token LWS) "<" (display name) or an addr-spec: look ahead for '<'.
-    const start = c.i;
-    let words = 0;
-    let firstWord = -1;
-    let lastWordEnd = -1;
-    for (;;) {
-      c.skipWs();
-      const wordStart = c.i;
-      c.skipToken();
-      if (c.i === wordStart) break;
-      if (words++ === 0) firstWord = wordStart;
-      lastWordEnd = c.i;
-      // "scheme:" right after the first token: an addr-spec, no need to look further.
-      if (words === 1 && c.peek() === 58) break;
-    }
-    c.skipWs();
-    if (words > 0 && c.peek() === 60) {
-      // The tokens, each separated by one SP (as the words joined).
-      if (name) {
-        const text = c.s.slice(firstWord, lastWordEnd);
-        name.value = words === 1 ? text : text.replace(/[ \t\r\n]+/g, " ");
-      }
-      c.i++;
-      uriText = c.upTo(">");
-      if (!c.eat(">")) c.error(`"<" without ">"`);
-    } else {
-      if (words > 0 && c.s.indexOf("<", c.i) >= 0) {
-        c.error(
-          "a display name with characters other than tokens must be a quoted string " +
-            "(RFC 3261 §25.1 display-name)",
-        );
-      }
-      c.i = start;
-      c.skipWs();
-      // addr-spec: its ';' parameters are header parameters (RFC 3261 §20.10).
-      uriText = c.until(END_OF_ITEM);
-      if (uriText.indexOf("<") >= 0 || uriText.indexOf('"') >= 0 || uriText.length === 0) {
-        c.error("expected a URI or a name-addr (a display name must be a quoted string or tokens)");
-      }
-    }
+    return bracketed(c, name !== undefined);
   }
+  if (c.peek() === 60) {
+    c.i++;
+    return bracketed(c, name !== undefined);
+  }
+  // Either *(token LWS) "<" (display name) or an addr-spec: look ahead for '<'.
+  const start = c.i;
+  let words = 0;
+  let firstWord = -1;
+  let lastWordEnd = -1;
+  for (;;) {
+    c.skipWs();
+    const wordStart = c.i;
+    c.skipToken();
+    if (c.i === wordStart) break;
+    if (words++ === 0) firstWord = wordStart;
+    lastWordEnd = c.i;
+    // "scheme:" right after the first token: an addr-spec, no need to look further.
+    if (words === 1 && c.peek() === 58) break;
+  }
+  c.skipWs();
+  if (words > 0 && c.peek() === 60) {
+    // The tokens, each separated by one SP (as the words joined).
+    if (name) {
+      const text = c.s.slice(firstWord, lastWordEnd);
+      name.value = words === 1 ? text : text.replace(/[ \t\r\n]+/g, " ");
+    }
+    c.i++;
+    return bracketed(c, name !== undefined);
+  }
+  if (words > 0 && c.s.indexOf("<", c.i) >= 0) {
+    c.error(
+      "a display name with characters other than tokens must be a quoted string " +
+        "(RFC 3261 §25.1 display-name)",
+    );
+  }
+  c.i = start;
+  c.skipWs();
+  // addr-spec: its ';' parameters are header parameters (RFC 3261 §20.10). One scan finds its
+  // end and any '<' or '"' in it.
+  const s = c.s;
+  const uriStart = c.i;
+  let i = uriStart;
+  let stray = false;
+  while (i < s.length) {
+    const ch = s.charCodeAt(i);
+    if (ch < 128 && END_OF_ITEM[ch] === 1) break;
+    if (ch === 60 || ch === 34) stray = true;
+    i++;
+  }
+  c.i = i;
+  if (stray || i === uriStart) {
+    c.error("expected a URI or a name-addr (a display name must be a quoted string or tokens)");
+  }
+  return name ? s.slice(uriStart, i) : "";
+}
+
+/** After "<": the text up to ">" (or "" when `text` is false), the cursor past the ">". */
+function bracketed(c: Cursor, text: boolean): string {
+  const start = c.i;
+  const close = c.s.indexOf(">", start);
+  c.i = close < 0 ? c.s.length : close;
+  const uriText = text ? c.s.slice(start, c.i) : "";
+  if (!c.eat(">")) c.error(`"<" without ">"`);
   return uriText;
 }
 

@@ -2,7 +2,7 @@
 // Content-Length, then the checks every element must make before using a message. Only
 // SipParseError leaves here; a result, never an exception, is what callers get.
 import { isToken } from "./charsets.js";
-import { headerKey, knownHeader, knownKey, knownSpelling } from "./header-names.js";
+import { headerKey, knownHeader, knownKey, knownSlot, knownSpelling } from "./header-names.js";
 import {
   type FieldSpans,
   type HeaderField,
@@ -28,14 +28,42 @@ export type ParseResult =
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const utf8Encoder = new TextEncoder();
 
+/**
+ * Node's Buffer, where the runtime has one: its native searches and decoding take whole byte
+ * ranges in one call. src/sip imports nothing from node:, so this is looked up, and any other
+ * Uint8Array (or a runtime without Buffer, such as a browser) takes the portable paths.
+ */
+interface NodeBufferMethods {
+  indexOf(value: string, byteOffset: number): number;
+  toString(encoding: "utf8", start: number, end: number): string;
+}
+const NodeBuffer = (globalThis as { Buffer?: { isBuffer(b: unknown): boolean } }).Buffer;
+const asNodeBuffer = (b: Uint8Array): NodeBufferMethods | undefined =>
+  NodeBuffer?.isBuffer(b) ? (b as unknown as NodeBufferMethods) : undefined;
+
 /** Index of the blank line ending the header section: returns [headEnd, bodyStart] or null. */
 export function findHeaderEnd(data: Uint8Array, from: number): [number, number] | null {
+  // LF LF or LF CR LF ends the head (bare LF accepted: liberal in what we accept).
+  const buffer = asNodeBuffer(data);
+  if (buffer) {
+    // Two native searches for the two endings instead of one call per line; the first wins.
+    const lflf = buffer.indexOf("\n\n", from);
+    const lfcrlf = buffer.indexOf("\n\r\n", from);
+    if (lfcrlf >= 0 && (lflf < 0 || lfcrlf < lflf)) return [lfcrlf, lfcrlf + 3];
+    return lflf >= 0 ? [lflf, lflf + 2] : null;
+  }
   for (let i = data.indexOf(10, from); i >= 0 && i < data.length - 1; i = data.indexOf(10, i + 1)) {
-    // LF LF or LF CR LF ends the head (bare LF accepted: liberal in what we accept).
     if (data[i + 1] === 10) return [i, i + 2];
     if (data[i + 1] === 13 && data[i + 2] === 10) return [i, i + 3];
   }
   return null;
+}
+
+/** UTF-8 text of data[start, end) (invalid sequences become U+FFFD, as TextDecoder does). */
+export function decodeText(data: Uint8Array, start: number, end: number): string {
+  const buffer = asNodeBuffer(data);
+  if (buffer) return buffer.toString("utf8", start, end);
+  return utf8.decode(new Uint8Array(data.buffer, data.byteOffset + start, end - start));
 }
 
 /** Leading CRLFs before a start line are ignored (§7.5). */
@@ -66,6 +94,8 @@ interface Head {
   startLine: string;
   fields: FieldSpans;
   keys: string[];
+  /** How many fields of each COUNTED header (header-names.ts), by slot. */
+  counts: number[];
 }
 
 /**
@@ -92,6 +122,8 @@ function splitHead(head: string): Head {
   const spans: number[] = [];
   let unfolded: Map<number, string> | undefined;
   const keys: string[] = [];
+  // Every spelling of a COUNTED header is a known one, so counting those is complete.
+  const counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   const n = head.length;
   while (pos <= n) {
     let nl = head.indexOf("\n", pos);
@@ -134,6 +166,7 @@ function splitHead(head: string): Head {
           // The usual spelling as received: the constant, not a copy (one allocation less).
           name = (known & 1) === 1 ? knownSpelling(known) : head.slice(pos, nameEnd);
           key = knownKey(known);
+          (counts[knownSlot(known)] as number)++;
         }
         // The value without the LWS around it (§7.3.1).
         let vs = colon + 1;
@@ -149,7 +182,7 @@ function splitHead(head: string): Head {
     pos = nl + 1;
   }
   if (startLine === undefined) fail("empty", "no start line");
-  return { startLine, fields: { text: head, names, spans, unfolded }, keys };
+  return { startLine, fields: { text: head, names, spans, unfolded }, keys, counts };
 }
 
 /** Splits on runs of SP/HTAB (liberal: RFC 4475 §3.1.2.9, §3.1.2.10). */
@@ -218,52 +251,18 @@ function duplicate(name: string): never {
   return fail("duplicate-header", "appears more than once but allows one value", name);
 }
 
-function checkHeaders(msg: SipMessage): void {
-  // One pass over the keys: counts of the headers that must be present or single.
-  let via = 0;
-  let from = 0;
-  let to = 0;
-  let callId = 0;
-  let cseqs = 0;
-  let maxForwards = 0;
-  let contentLength = 0;
-  let contact = 0;
-  let route = 0;
-  let recordRoute = 0;
-  for (const k of msg.headerKeys) {
-    switch (k) {
-      case "via":
-        via++;
-        break;
-      case "from":
-        from++;
-        break;
-      case "to":
-        to++;
-        break;
-      case "call-id":
-        callId++;
-        break;
-      case "cseq":
-        cseqs++;
-        break;
-      case "max-forwards":
-        maxForwards++;
-        break;
-      case "content-length":
-        contentLength++;
-        break;
-      case "contact":
-        contact++;
-        break;
-      case "route":
-        route++;
-        break;
-      case "record-route":
-        recordRoute++;
-        break;
-    }
-  }
+/** `counts`: Head.counts, by COUNTED slot (header-names.ts). */
+function checkHeaders(msg: SipMessage, counts: readonly number[]): void {
+  const via = counts[1] as number;
+  const from = counts[2] as number;
+  const to = counts[3] as number;
+  const callId = counts[4] as number;
+  const cseqs = counts[5] as number;
+  const maxForwards = counts[6] as number;
+  const contentLength = counts[7] as number;
+  const contact = counts[8] as number;
+  const route = counts[9] as number;
+  const recordRoute = counts[10] as number;
   // RFC 4475 §3.3.8, §3.3.9: two values where one is allowed make the message unusable.
   if (to > 1) duplicate("To");
   if (from > 1) duplicate("From");
@@ -343,7 +342,7 @@ export function parseParts(headText: string, body: Uint8Array, datagram: boolean
     } else {
       msg.body = datagram ? body : new Uint8Array(0);
     }
-    checkHeaders(msg);
+    checkHeaders(msg, head.counts);
     return { ok: true, message: msg };
   } catch (e) {
     if (e instanceof SipParseError) {
@@ -363,12 +362,11 @@ export function parseDatagram(data: Uint8Array): ParseResult {
   const end = findHeaderEnd(data, start);
   if (!end) {
     // No blank line: treat everything as header section (liberal), there is no body.
-    return parseParts(utf8.decode(data.subarray(start)), new Uint8Array(0), true);
+    return parseParts(decodeText(data, start, data.length), new Uint8Array(0), true);
   }
-  // Plain views, not Buffer.subarray (which builds a Buffer through its species constructor).
-  const head = new Uint8Array(data.buffer, data.byteOffset + start, end[0] - start);
+  // A plain view, not Buffer.subarray (which builds a Buffer through its species constructor).
   const body = new Uint8Array(data.buffer, data.byteOffset + end[1], data.length - end[1]);
-  return parseParts(utf8.decode(head), body, true);
+  return parseParts(decodeText(data, start, end[0]), body, true);
 }
 
 /** Parses a message given as text (tests and tools); same rules as a datagram. */

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import {
   formatUri,
   isSipUri,
+  parseDatagram,
   parseMessage,
   parseUri,
   SipParseError,
@@ -164,5 +165,49 @@ describe("From and To (RFC 3261 §20.20, §20.39): tags now, URIs on first use",
           why.test(e.message),
       );
     }
+  });
+});
+
+describe("datagrams as Node Buffers and as plain Uint8Arrays", () => {
+  it("find the same end of the head and decode the same text on both paths", () => {
+    const body = "body\n\nmore\r\n\r\nend";
+    const head = (OPTIONS(7, body).split("\r\n\r\n")[0] as string).split("\r\n");
+    const request = (eol: string, blank: string) => `${head.join(eol)}${blank}${body}`;
+    const bad = [0xd0, 0xbf, 0xff, 0xc3, 0x28, 0xe2, 0x82];
+    const inputs = [
+      Buffer.from(request("\r\n", "\r\n\r\n")),
+      // Bare LF lines: the LF LF must win over the CRLF CRLF further on, in the body.
+      Buffer.from(request("\n", "\n\n")),
+      // Bare LF lines ended by CR LF: LF CR LF is the blank line.
+      Buffer.from(request("\n", "\n\r\n")),
+      Buffer.concat([
+        Buffer.from(`${head.join("\r\n")}\r\nSubject: `),
+        Buffer.from(bad),
+        Buffer.from(`\r\n\r\n${body}`),
+      ]),
+      Buffer.from("OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx"),
+    ];
+    for (const buffer of inputs) {
+      const plain = new Uint8Array(buffer.length);
+      plain.set(buffer);
+      const a = parseDatagram(buffer);
+      const b = parseDatagram(plain);
+      assert.equal(a.ok, b.ok);
+      if (a.ok && b.ok) {
+        assert.deepEqual(a.message.headerFields, b.message.headerFields);
+        assert.deepEqual(Array.from(a.message.body), Array.from(b.message.body));
+      } else if (!a.ok && !b.ok) {
+        assert.equal(a.error.message, b.error.message);
+      }
+    }
+    for (const input of inputs.slice(0, 4)) {
+      const r = parseDatagram(input);
+      assert.ok(r.ok, r.ok ? "" : r.error.message);
+      assert.equal(r.message.bodyText(), body);
+    }
+    const subject = parseDatagram(inputs[3] as Buffer);
+    assert.ok(subject.ok);
+    // Invalid sequences become U+FFFD on both paths, as TextDecoder (fatal: false) makes them.
+    assert.equal(subject.message.get("Subject"), new TextDecoder().decode(Uint8Array.from(bad)));
   });
 });
