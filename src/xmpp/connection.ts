@@ -97,6 +97,7 @@ export type IqHandler = (
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const NS_SM = "urn:xmpp:sm:3"; // XEP-0198
+const NS_STREAMS = "http://etherx.jabber.org/streams"; // RFC 6120 §4.3.2
 
 interface PendingSend {
   readonly seq: number;
@@ -142,6 +143,8 @@ export class XmppConnection {
   // Parsed once: feature modules read these for every stanza.
   private readonly accountDomain: string;
   private readonly accountBareJid: string;
+  /** The stream features the server announced last (RFC 6120 §4.3.2): those of the session. */
+  private features: XmlElement | undefined;
 
   constructor(private readonly config: XmppConnectionConfig) {
     this.clock = config.clock ?? systemClock;
@@ -222,6 +225,15 @@ export class XmppConnection {
   /** Stanzas sent but not yet acknowledged by the server (XEP-0198), plus those still waiting to be sent. */
   get unacknowledgedCount(): number {
     return this.entity.streamManagement.outbound_q.length + this.pending.length;
+  }
+
+  /**
+   * Whether the server announced the stream feature `name` in `ns` on the current stream (the
+   * features after authentication are the last the server sends, RFC 6120 §4.3.2); e.g.
+   * RFC 6121 §2.6.1's roster versioning, `ver` in `urn:xmpp:features:rosterver`.
+   */
+  offersStreamFeature(name: string, ns: string): boolean {
+    return this.features?.getChild(name, ns) !== undefined;
   }
 
   /** Whether the link is encrypted (TLS, or a WebSocket the library deems secure). */
@@ -448,6 +460,7 @@ export class XmppConnection {
       // arrival order, dropped ones included (dropping is handling).
       if (el.is("enabled", NS_SM)) this.inboundCount = 0;
       else if (isStanza(el)) this.inboundCount += 1;
+      else if (el.is("features", NS_STREAMS)) this.features = el;
       const problem = inboundProblem(el, this.maxStanzaBytes);
       if (problem) {
         this.log.warn(`dropped ${describeStanza(el)} from the server: ${problem}`);

@@ -4,6 +4,7 @@ export const NS = {
   stanzas: "urn:ietf:params:xml:ns:xmpp-stanzas", // RFC 6120 §8.3
   streams: "urn:ietf:params:xml:ns:xmpp-streams", // RFC 6120 §4.9
   roster: "jabber:iq:roster", // RFC 6121 §2
+  rosterVersioning: "urn:xmpp:features:rosterver", // RFC 6121 §2.6.1 (stream feature <ver/>)
   discoInfo: "http://jabber.org/protocol/disco#info", // XEP-0030
   discoItems: "http://jabber.org/protocol/disco#items", // XEP-0030
   dataForms: "jabber:x:data", // XEP-0004
