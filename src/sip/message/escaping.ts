@@ -15,7 +15,28 @@ function hexValue(c: number): number {
  * shows '%' used where it is not an escape, and a receiver must not fail on it.
  */
 export function unescapeComponent(s: string): string {
-  if (s.indexOf("%") < 0) return s;
+  let pct = s.indexOf("%");
+  if (pct < 0) return s;
+  // Escapes of ASCII characters, the usual kind: the text between them plus each character,
+  // with no byte array. An escaped octet of 0x80 or more is UTF-8, decoded below.
+  let out = "";
+  let from = 0;
+  for (; pct >= 0; pct = s.indexOf("%", pct + 1)) {
+    if (pct + 2 >= s.length) break;
+    const hi = s.charCodeAt(pct + 1);
+    const lo = s.charCodeAt(pct + 2);
+    if (HEX[hi] !== 1 || HEX[lo] !== 1) continue;
+    const octet = hexValue(hi) * 16 + hexValue(lo);
+    if (octet >= 128) return unescapeBytes(s);
+    out += s.slice(from, pct) + String.fromCharCode(octet);
+    from = pct + 3;
+    pct += 2;
+  }
+  return out + s.slice(from);
+}
+
+/** unescapeComponent for text with escaped UTF-8: via the octets, decoded at once. */
+function unescapeBytes(s: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -28,41 +28,19 @@ export type ParseResult =
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const utf8Encoder = new TextEncoder();
 
-/**
- * Node's Buffer, where the runtime has one: its native searches and decoding take whole byte
- * ranges in one call. src/sip imports nothing from node:, so this is looked up, and any other
- * Uint8Array (or a runtime without Buffer, such as a browser) takes the portable paths.
- */
-interface NodeBufferMethods {
-  indexOf(value: string, byteOffset: number): number;
-  toString(encoding: "utf8", start: number, end: number): string;
-}
-const NodeBuffer = (globalThis as { Buffer?: { isBuffer(b: unknown): boolean } }).Buffer;
-const asNodeBuffer = (b: Uint8Array): NodeBufferMethods | undefined =>
-  NodeBuffer?.isBuffer(b) ? (b as unknown as NodeBufferMethods) : undefined;
-
 /** Index of the blank line ending the header section: returns [headEnd, bodyStart] or null. */
 export function findHeaderEnd(data: Uint8Array, from: number): [number, number] | null {
-  // LF LF or LF CR LF ends the head (bare LF accepted: liberal in what we accept).
-  const buffer = asNodeBuffer(data);
-  if (buffer) {
-    // Two native searches for the two endings instead of one call per line; the first wins.
-    const lflf = buffer.indexOf("\n\n", from);
-    const lfcrlf = buffer.indexOf("\n\r\n", from);
-    if (lfcrlf >= 0 && (lflf < 0 || lfcrlf < lflf)) return [lfcrlf, lfcrlf + 3];
-    return lflf >= 0 ? [lflf, lflf + 2] : null;
-  }
   for (let i = data.indexOf(10, from); i >= 0 && i < data.length - 1; i = data.indexOf(10, i + 1)) {
+    // LF LF or LF CR LF ends the head (bare LF accepted: liberal in what we accept).
     if (data[i + 1] === 10) return [i, i + 2];
     if (data[i + 1] === 13 && data[i + 2] === 10) return [i, i + 3];
   }
   return null;
 }
 
-/** UTF-8 text of data[start, end) (invalid sequences become U+FFFD, as TextDecoder does). */
-export function decodeText(data: Uint8Array, start: number, end: number): string {
-  const buffer = asNodeBuffer(data);
-  if (buffer) return buffer.toString("utf8", start, end);
+/** UTF-8 text of data[start, end) (invalid sequences become U+FFFD). */
+function decodeText(data: Uint8Array, start: number, end: number): string {
+  // A plain view, not subarray (which for a Node Buffer builds a Buffer, a visible cost).
   return utf8.decode(new Uint8Array(data.buffer, data.byteOffset + start, end - start));
 }
 
@@ -211,8 +189,15 @@ function words(line: string): string[] {
   return out;
 }
 
+/** "SIP/" in any case starts a Status-Line (§7.2); compared in place, as for every message. */
 function isResponseLine(line: string): boolean {
-  return line.length > 4 && line.slice(0, 4).toUpperCase() === "SIP/";
+  return (
+    line.length > 4 &&
+    (line.charCodeAt(0) | 0x20) === 115 &&
+    (line.charCodeAt(1) | 0x20) === 105 &&
+    (line.charCodeAt(2) | 0x20) === 112 &&
+    line.charCodeAt(3) === 47
+  );
 }
 
 function parseStartLine(line: string, fields: FieldSpans, keys: string[]): SipMessage {
@@ -225,12 +210,23 @@ function parseStartLine(line: string, fields: FieldSpans, keys: string[]): SipMe
     let i = sp < 0 ? line.length : sp;
     while (i < line.length && line.charCodeAt(i) === 32) i++;
     const codeEnd = line.indexOf(" ", i);
-    const code = line.slice(i, codeEnd < 0 ? line.length : codeEnd);
-    if (!/^[1-6][0-9][0-9]$/.test(code)) {
-      fail("status-code", `status code "${code.slice(0, 20)}" is not 100 to 699`);
+    const end = codeEnd < 0 ? line.length : codeEnd;
+    // Status-Code: three digits, 100 to 699 (§7.2, §21), read in place.
+    const d0 = line.charCodeAt(i) - 48;
+    const d1 = line.charCodeAt(i + 1) - 48;
+    const d2 = line.charCodeAt(i + 2) - 48;
+    if (end - i !== 3 || !(d0 >= 1 && d0 <= 6) || !(d1 >= 0 && d1 <= 9) || !(d2 >= 0 && d2 <= 9)) {
+      fail("status-code", `status code "${line.slice(i, end).slice(0, 20)}" is not 100 to 699`);
     }
     const reason = codeEnd < 0 ? "" : line.slice(codeEnd + 1);
-    return new SipResponse(Number(code), reason, fields, undefined, upperVersion(version), keys);
+    return new SipResponse(
+      d0 * 100 + d1 * 10 + d2,
+      reason,
+      fields,
+      undefined,
+      upperVersion(version),
+      keys,
+    );
   }
   const parts = words(line);
   if (parts.length !== 3) {
@@ -364,7 +360,6 @@ export function parseDatagram(data: Uint8Array): ParseResult {
     // No blank line: treat everything as header section (liberal), there is no body.
     return parseParts(decodeText(data, start, data.length), new Uint8Array(0), true);
   }
-  // A plain view, not Buffer.subarray (which builds a Buffer through its species constructor).
   const body = new Uint8Array(data.buffer, data.byteOffset + end[1], data.length - end[1]);
   return parseParts(decodeText(data, start, end[0]), body, true);
 }

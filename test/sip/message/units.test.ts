@@ -169,7 +169,7 @@ describe("From and To (RFC 3261 §20.20, §20.39): tags now, URIs on first use",
 });
 
 describe("datagrams as Node Buffers and as plain Uint8Arrays", () => {
-  it("find the same end of the head and decode the same text on both paths", () => {
+  it("parse alike, with any line endings, the first blank line ending the head", () => {
     const body = "body\n\nmore\r\n\r\nend";
     const head = (OPTIONS(7, body).split("\r\n\r\n")[0] as string).split("\r\n");
     const request = (eol: string, blank: string) => `${head.join(eol)}${blank}${body}`;
@@ -207,7 +207,7 @@ describe("datagrams as Node Buffers and as plain Uint8Arrays", () => {
     }
     const subject = parseDatagram(inputs[3] as Buffer);
     assert.ok(subject.ok);
-    // Invalid sequences become U+FFFD on both paths, as TextDecoder (fatal: false) makes them.
+    // Invalid sequences become U+FFFD, as TextDecoder (fatal: false) makes them.
     assert.equal(subject.message.get("Subject"), new TextDecoder().decode(Uint8Array.from(bad)));
   });
 });
