@@ -686,7 +686,32 @@ export class Endpoint implements EndpointApi {
     };
   }
 
+  /**
+   * Reports the first RTP packet from the peer (`call.media`). The media layer has no event for
+   * it, so its counters are looked at every 2 ms until then (a minute at most).
+   */
+  private watchFirstPacket(live: LiveCall): void {
+    const started = this.clock.now();
+    const look = () => {
+      if (live.ended || this.closed) return;
+      const stats = live.media.statistics();
+      const got = (stats.audio?.packetsReceived ?? 0) + (stats.video?.packetsReceived ?? 0);
+      if (got > 0) {
+        this.emit({
+          type: "call.media",
+          conversation: live.conversation,
+          call: live.id,
+          at: this.clock.wallTime().getTime(),
+        });
+        return;
+      }
+      if (this.clock.now() - started < 60_000) this.clock.setTimeout(look, 2);
+    };
+    look();
+  }
+
   private watchMedia(live: LiveCall): void {
+    this.watchFirstPacket(live);
     live.media.on("dtmf", (digit, durationMs) => {
       if (!live.ended)
         this.emit({

@@ -366,6 +366,8 @@ function onEvent(state: TuiState, e: ApiEvent, at: number): TuiState {
         },
         { kind: "contact.request", jid: e.jid },
       );
+    case "call.media":
+      return state;
     case "call.dtmf":
       return { ...state, notice: { level: "info", text: `DTMF ${e.digit} from the peer` } };
     case "stream.gap":

@@ -238,6 +238,14 @@ export type ApiEvent =
       readonly reason?: string;
     }
   | {
+      /** The first RTP packet of the call arrived from the peer: media is flowing. */
+      readonly type: "call.media";
+      readonly conversation: string;
+      readonly call: string;
+      /** Wall-clock time it arrived (milliseconds since 1970). */
+      readonly at: number;
+    }
+  | {
       /** The peer sent a DTMF digit in a call (RFC 4733 telephone-event). */
       readonly type: "call.dtmf";
       readonly conversation: string;

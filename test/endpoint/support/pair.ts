@@ -54,6 +54,13 @@ export class Daemons {
 export async function befriend(a: DaemonProcess, b: DaemonProcess): Promise<void> {
   const aJid = a.ready.xmpp.split("/")[0]!;
   const bJid = b.ready.xmpp.split("/")[0]!;
+  const known = (await a.rpc.call("contacts.list", {})).contacts.find((c) => c.jid === bJid);
+  if (known?.subscription === "both") {
+    // Already contacts (an earlier run): wait until each lists the other online.
+    await online(a, bJid);
+    await online(b, aJid);
+    return;
+  }
   const since = b.mark;
   await a.rpc.call("contacts.add", { jid: bJid });
   await b.waitFor("contact.request", (e) => e.jid === aJid, { since });
@@ -64,6 +71,17 @@ export async function befriend(a: DaemonProcess, b: DaemonProcess): Promise<void
   // Both see the other online.
   await a.waitFor("presence.changed", (e) => e.jid === bJid && e.presence.available);
   await b.waitFor("presence.changed", (e) => e.jid === aJid && e.presence.available);
+}
+
+/** Waits until `d`'s contacts.list shows `jid` available (presence may predate its stream). */
+async function online(d: DaemonProcess, jid: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const c = (await d.rpc.call("contacts.list", {})).contacts.find((x) => x.jid === jid);
+    if (c?.presence?.available) return;
+    if (Date.now() > deadline) throw new Error(`${d.name} never saw ${jid} online`);
+    await sleep(100);
+  }
 }
 
 /** Share of a call recording's 20 ms windows in which `hz` dominates (0 when nothing recorded). */
