@@ -17,7 +17,12 @@ export function parseCSeq(value: string): CSeq {
   // digits LWS method, scanned by hand (this runs for every message).
   const v = value.trim();
   let i = 0;
-  while (i < v.length && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+  let number = 0;
+  for (; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    number = number * 10 + d;
+  }
   const digitsEnd = i;
   while (i < v.length && isLws(v.charCodeAt(i))) i++;
   const methodStart = i;
@@ -25,10 +30,12 @@ export function parseCSeq(value: string): CSeq {
   if (digitsEnd === 0 || methodStart === digitsEnd || methodStart === i || i !== v.length) {
     fail("cseq", `"${value}" is not "number METHOD"`, "CSeq");
   }
-  const digits = v.slice(0, digitsEnd);
   const method = v.slice(methodStart);
-  const seq = digits.length > 12 ? Number.POSITIVE_INFINITY : Number(digits);
-  if (seq > MAX_CSEQ) fail("cseq", `sequence number ${digits} is not below 2^31`, "CSeq");
+  // Summed as read (exact up to 12 digits); a longer run is too large in any case.
+  const seq = digitsEnd > 12 ? Number.POSITIVE_INFINITY : number;
+  if (seq > MAX_CSEQ) {
+    fail("cseq", `sequence number ${v.slice(0, digitsEnd)} is not below 2^31`, "CSeq");
+  }
   if (!isToken(method)) fail("cseq", `"${method}" is not a method token`, "CSeq");
   return { seq, method };
 }

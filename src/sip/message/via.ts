@@ -34,11 +34,25 @@ function upperTransport(t: string): string {
   }
 }
 
+/** Whether "SIP/2.0/" is at `i` in `s`, exactly (compared in place: startsWith is a call). */
+function isSip20(s: string, i: number): boolean {
+  return (
+    s.charCodeAt(i) === 83 &&
+    s.charCodeAt(i + 1) === 73 &&
+    s.charCodeAt(i + 2) === 80 &&
+    s.charCodeAt(i + 3) === 47 &&
+    s.charCodeAt(i + 4) === 50 &&
+    s.charCodeAt(i + 5) === 46 &&
+    s.charCodeAt(i + 6) === 48 &&
+    s.charCodeAt(i + 7) === 47
+  );
+}
+
 function readOne(c: Cursor): Via {
   c.skipWs();
   let protocol = "SIP/2.0";
   // The usual "SIP/2.0/" read at once; tokens "SIP" and "2.0" and two "/", as the loop below.
-  if (c.s.startsWith("SIP/2.0/", c.i)) {
+  if (isSip20(c.s, c.i)) {
     c.i += 8;
   } else {
     const name = c.requireToken("protocol name (SIP)");
