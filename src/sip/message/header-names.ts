@@ -152,18 +152,22 @@ for (const [letter, key] of Object.entries(COMPACT)) {
 }
 
 /**
- * Indices into KNOWN by spelling length and first letter (its low five bits, the same for both
- * cases): one candidate, seldom two, to compare instead of every name of that length.
+ * KNOWN by spelling length and first letter (its low five bits, the same for both cases): the
+ * first candidate of a bucket in FIRST, the next ones chained in NEXT (index + 1; 0 ends), so
+ * one name, seldom two, is compared. Flat typed arrays and string arrays: no object is read.
  */
-const BUCKETS: Array<number[] | undefined> = [];
 const bucketOf = (length: number, first: number): number => length * 32 + (first & 31);
 const MAX_KNOWN = Math.max(...KNOWN.map((k) => k.lower.length));
-KNOWN.forEach((k, i) => {
+const FIRST = new Int16Array(bucketOf(MAX_KNOWN, 31) + 1);
+const NEXT = new Int16Array(KNOWN.length);
+const LOWER = KNOWN.map((k) => k.lower);
+const USUAL = KNOWN.map((k) => k.usual);
+for (let i = KNOWN.length - 1; i >= 0; i--) {
+  const k = KNOWN[i] as KnownName;
   const b = bucketOf(k.lower.length, k.lower.charCodeAt(0));
-  const list = BUCKETS[b] ?? [];
-  list.push(i);
-  BUCKETS[b] = list;
-});
+  NEXT[i] = FIRST[b] as number;
+  FIRST[b] = i + 1;
+}
 
 /**
  * Whether `text.slice(start, end)` is one of the common names (any case), compared in place, so
@@ -174,13 +178,14 @@ KNOWN.forEach((k, i) => {
 export function knownHeader(text: string, start: number, end: number): number {
   const length = end - start;
   if (length <= 0 || length > MAX_KNOWN) return -1;
-  const list = BUCKETS[bucketOf(length, text.charCodeAt(start))];
-  if (list === undefined) return -1;
-  for (let k = 0; k < list.length; k++) {
-    const index = list[k] as number;
-    const known = KNOWN[index] as KnownName;
-    const lower = known.lower;
-    const usual = known.usual;
+  for (
+    let next = FIRST[bucketOf(length, text.charCodeAt(start))] as number;
+    next !== 0;
+    next = NEXT[next - 1] as number
+  ) {
+    const index = next - 1;
+    const lower = LOWER[index] as string;
+    const usual = USUAL[index] as string;
     let exact = 1;
     let j = 0;
     for (; j < length; j++) {

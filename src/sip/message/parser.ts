@@ -275,13 +275,13 @@ function checkHeaders(msg: SipMessage, counts: readonly number[]): void {
   if (missing.length > 0) {
     fail("missing-header", `required header(s) missing: ${missing.join(", ")}`);
   }
-  // What every element acts on is checked now (the top Via, From, To, Call-ID, CSeq,
-  // Max-Forwards; Contact and Record-Route where they set up a dialog); the rest when first used,
-  // still as SipParseError.
+  // What every element acts on is checked now (the top Via, From and To with their tags,
+  // Call-ID, CSeq, Max-Forwards; Contact and Record-Route where they set up a dialog); the rest
+  // when first used, still as SipParseError. The URIs in From, To and Contact are delimited now
+  // and parsed on first use: transactions and dialogs match on tags, and the user agent reads
+  // those URIs on receipt wherever it or the application may need them (UserAgent's
+  // receiveRequest and receiveResponse), so a malformed one still ends as a 400 or a drop.
   msg.topVia();
-  // From and To as name-addrs with their tags, and Contact below: their URIs are delimited now
-  // and parsed on first use (the user agent reads them on receipt where it or the application
-  // may need them, see UserAgent.receive). npm sip, say, keeps those URIs as strings too.
   msg.fromTag();
   msg.toTag();
   msg.callId();
