@@ -153,11 +153,12 @@ describe("integrated endpoint: chat, calls, media (issue 6, 1-3)", () => {
       since: a0,
     });
     await sleep(2000);
+    const a1 = alice.mark;
     await bob.rpc.call("calls.update", { call: started.call!, media: ["audio"] });
     await alice.waitFor(
       "call.state",
       (e) => e.call === ring.call && e.state === "active" && !e.media.includes("video"),
-      { since: a0 },
+      { since: a1 },
     );
     const view = await alice.rpc.call("conversations.get", { conversation: ring.conversation });
     const k = view.calls.find((c) => c.call === ring.call)!;
@@ -203,7 +204,26 @@ describe("integrated endpoint: call first between fresh endpoints (issue 6, 2)",
     assert.ok(started.call);
     const ring = await bob.waitFor("call.incoming", () => true, { since: b0 });
     assert.equal(ring.from, info.accounts.alice.aor);
+    assert.deepEqual(ring.correlation, { level: "claimed", reason: "jid-in-call-info" });
+    // Before the handshake the caller's JID is only claimed: bob's text is held (§3.3 step 3).
+    const early = await bob.rpc.call("messages.send", {
+      conversation: ring.conversation,
+      text: "held until verified",
+    });
+    assert.equal(early.message.state, "held");
     await bob.rpc.call("calls.answer", { call: ring.call });
+    const released = await bob.waitFor(
+      "message.released",
+      (e) => e.message.text === "held until verified",
+      { since: b0 },
+    );
+    assert.equal(released.conversation, ring.conversation);
+    const arrived = await alice.waitFor(
+      "message.received",
+      (e) => e.message.text === "held until verified",
+      { since: a0 },
+    );
+    assert.equal(arrived.conversation, started.conversation);
     await alice.waitFor(
       "binding.changed",
       (e) => e.conversation === started.conversation && e.binding.level === "verified",
