@@ -1,6 +1,6 @@
 // Via (RFC 3261 §20.42, §18.2.1; rport RFC 3581): sent-protocol LWS sent-by *( SEMI via-params ).
 import { Cursor, END_OF_ITEM, formatParams, type HeaderParam, paramValue } from "./cursor.js";
-import { formatHost, type Host, splitHostPort } from "./host.js";
+import { formatHost, type Host, parseHost, parsePort, splitHostPort } from "./host.js";
 
 /** The magic cookie that marks an RFC 3261 branch (§8.1.1.7). */
 export const BRANCH_COOKIE = "z9hG4bK";
@@ -20,18 +20,23 @@ function protocolOf(name: string, version: string): string {
   return name === "SIP" && version === "2.0" ? "SIP/2.0" : `${name.toUpperCase()}/${version}`;
 }
 
-/** The transport in upper case; the usual ones as received need no copy. */
-function upperTransport(t: string): string {
-  switch (t) {
-    case "UDP":
-    case "TCP":
-    case "TLS":
-    case "WS":
-    case "WSS":
-      return t;
-    default:
-      return t.toUpperCase();
+/**
+ * The transport token s[start, end) in upper case: the usual ones (§18, RFC 7118) as the
+ * constants, compared in place; any other token copied.
+ */
+function transportAt(s: string, start: number, end: number): string {
+  const c0 = s.charCodeAt(start);
+  const c1 = s.charCodeAt(start + 1);
+  if (end - start === 3) {
+    const c2 = s.charCodeAt(start + 2);
+    if (c0 === 85 && c1 === 68 && c2 === 80) return "UDP";
+    if (c0 === 84 && c1 === 67 && c2 === 80) return "TCP";
+    if (c0 === 84 && c1 === 76 && c2 === 83) return "TLS";
+    if (c0 === 87 && c1 === 83 && c2 === 83) return "WSS";
+  } else if (end - start === 2 && c0 === 87 && c1 === 83) {
+    return "WS";
   }
+  return s.slice(start, end).toUpperCase();
 }
 
 /** Whether "SIP/2.0/" is at `i` in `s`, exactly (compared in place: startsWith is a call). */
@@ -61,19 +66,43 @@ function readOne(c: Cursor): Via {
     c.expect("/", `"/" after the protocol version`);
     protocol = protocolOf(name, version);
   }
-  const transport = upperTransport(c.requireToken("transport"));
   c.skipWs();
-  const sentBy = c.until(END_OF_ITEM);
-  if (sentBy.length === 0) c.error("expected sent-by (host[:port])");
-  let hostText = sentBy;
-  // "host : port" with LWS around the colon is allowed by the grammar (COLON = SWS ":" SWS).
+  const transportStart = c.i;
+  c.skipToken();
+  if (c.i === transportStart) c.error("expected transport");
+  const transport = transportAt(c.s, transportStart, c.i);
   c.skipWs();
-  if (c.peek() === 58 && !sentBy.includes(":")) {
+  const s = c.s;
+  const sentStart = c.i;
+  let i = sentStart;
+  while (i < s.length) {
+    const ch = s.charCodeAt(i);
+    if (ch < 128 && END_OF_ITEM[ch] === 1) break;
+    i++;
+  }
+  const sentEnd = i;
+  c.i = sentEnd;
+  if (sentEnd === sentStart) c.error("expected sent-by (host[:port])");
+  c.skipWs();
+  let colon = s.indexOf(":", sentStart);
+  if (colon >= sentEnd) colon = -1;
+  let host: Host;
+  let port: number | undefined;
+  if (c.peek() === 58 && colon < 0) {
+    // "host : port" with LWS around the colon is allowed by the grammar (COLON = SWS ":" SWS).
     c.i++;
     c.skipWs();
-    hostText = `${sentBy}:${c.until(END_OF_ITEM)}`;
+    ({ host, port } = splitHostPort(
+      `${s.slice(sentStart, sentEnd)}:${c.until(END_OF_ITEM)}`,
+      c.where,
+    ));
+  } else if (s.charCodeAt(sentStart) === 91) {
+    ({ host, port } = splitHostPort(s.slice(sentStart, sentEnd), c.where));
+  } else {
+    // host[:port] read from the value itself, as splitHostPort would from a copy of it.
+    host = parseHost(s.slice(sentStart, colon < 0 ? sentEnd : colon), c.where);
+    if (colon >= 0) port = parsePort(s.slice(colon + 1, sentEnd), c.where);
   }
-  const { host, port } = splitHostPort(hostText, c.where);
   const params = c.params();
   const via: {
     protocol: string;
