@@ -43,6 +43,8 @@ export interface FieldSpans {
   readonly spans: number[];
   /** Values of folded fields (§7.3.1), already unfolded, by field index. */
   readonly unfolded: Map<number, string> | undefined;
+  /** Index of the first field of each COUNTED header (header-names.ts) by slot, -1 if none. */
+  readonly firsts: number[];
 }
 
 /** Value `i` of `raw`. */
@@ -69,6 +71,8 @@ abstract class SipMessageBase {
   private _fields: HeaderField[] | undefined;
   /** The fields as parsed, until someone asks for HeaderField objects. */
   private raw: FieldSpans | undefined;
+  /** FieldSpans.firsts while the fields are as parsed: the typed views' lookups, at once. */
+  private firsts: number[] | undefined;
   /** headerKey() of each field, kept beside them: lookups are the hot path of every layer. */
   private keys: string[];
   body: Uint8Array;
@@ -93,10 +97,12 @@ abstract class SipMessageBase {
     if (Array.isArray(fields)) {
       this._fields = fields;
       this.raw = undefined;
+      this.firsts = undefined;
       this.keys = keys ?? fields.map((f) => headerKey(f.name));
     } else {
       this._fields = undefined;
       this.raw = fields;
+      this.firsts = fields.firsts;
       this.keys = keys ?? fields.names.map(headerKey);
     }
     this.body = body;
@@ -118,6 +124,7 @@ abstract class SipMessageBase {
   protected set fields(value: HeaderField[]) {
     this._fields = value;
     this.raw = undefined;
+    this.firsts = undefined;
     this.keys = value.map((f) => headerKey(f.name));
   }
 
@@ -191,6 +198,7 @@ abstract class SipMessageBase {
   append(name: string, value: string): this {
     this.fields.push({ name, value });
     this.keys.push(headerKey(name));
+    this.firsts = undefined;
     this.forget(headerKey(name));
     return this;
   }
@@ -268,8 +276,16 @@ abstract class SipMessageBase {
     }
   }
 
-  private required(key: string, name: string): string {
-    const v = this.firstOf(key);
+  /** firstOf(key) for the COUNTED header in `slot`, by the parser's index while it holds. */
+  private firstOfSlot(slot: number, key: string): string | undefined {
+    const firsts = this.firsts;
+    if (firsts === undefined) return this.firstOf(key);
+    const i = firsts[slot] as number;
+    return i < 0 ? undefined : this.valueAt(i);
+  }
+
+  private required(slot: number, key: string, name: string): string {
+    const v = this.firstOfSlot(slot, key);
     if (v === undefined) fail("missing-header", "header is missing", name);
     return v;
   }
@@ -290,7 +306,7 @@ abstract class SipMessageBase {
     if (this._vias !== UNSET && this._vias[0]) {
       top = this._vias[0];
     } else {
-      const first = this.firstOf("via");
+      const first = this.firstOfSlot(1, "via");
       if (first === undefined) fail("missing-header", "header is missing", "Via");
       top = parseFirstVia(first);
     }
@@ -300,13 +316,13 @@ abstract class SipMessageBase {
 
   /** From (§20.20), URI included: parsed on first use. */
   from(): NameAddr {
-    if (this._from === UNSET) this._from = parseNameAddr(this.required("from", "From"), "From");
+    if (this._from === UNSET) this._from = parseNameAddr(this.required(2, "from", "From"), "From");
     return this._from;
   }
 
   /** To (§20.39), URI included: parsed on first use. */
   to(): NameAddr {
-    if (this._to === UNSET) this._to = parseNameAddr(this.required("to", "To"), "To");
+    if (this._to === UNSET) this._to = parseNameAddr(this.required(3, "to", "To"), "To");
     return this._to;
   }
 
@@ -319,7 +335,7 @@ abstract class SipMessageBase {
       this._fromTag =
         this._from !== UNSET
           ? tagOf(this._from)
-          : tagOfAddress(this.required("from", "From"), "From");
+          : tagOfAddress(this.required(2, "from", "From"), "From");
     }
     return this._fromTag;
   }
@@ -328,24 +344,24 @@ abstract class SipMessageBase {
   toTag(): string | undefined {
     if (this._toTag === UNSET) {
       this._toTag =
-        this._to !== UNSET ? tagOf(this._to) : tagOfAddress(this.required("to", "To"), "To");
+        this._to !== UNSET ? tagOf(this._to) : tagOfAddress(this.required(3, "to", "To"), "To");
     }
     return this._toTag;
   }
 
   callId(): string {
-    if (this._callId === UNSET) this._callId = parseCallId(this.required("call-id", "Call-ID"));
+    if (this._callId === UNSET) this._callId = parseCallId(this.required(4, "call-id", "Call-ID"));
     return this._callId;
   }
 
   cseq(): CSeq {
-    if (this._cseq === UNSET) this._cseq = parseCSeq(this.required("cseq", "CSeq"));
+    if (this._cseq === UNSET) this._cseq = parseCSeq(this.required(5, "cseq", "CSeq"));
     return this._cseq;
   }
 
   maxForwards(): number | undefined {
     if (this._maxForwards === UNSET) {
-      const v = this.firstOf("max-forwards");
+      const v = this.firstOfSlot(6, "max-forwards");
       this._maxForwards = v === undefined ? undefined : parseMaxForwards(v);
     }
     return this._maxForwards;
@@ -353,7 +369,7 @@ abstract class SipMessageBase {
 
   contentLength(): number | undefined {
     if (this._contentLength === UNSET) {
-      const v = this.firstOf("content-length");
+      const v = this.firstOfSlot(7, "content-length");
       this._contentLength = v === undefined ? undefined : parseContentLength(v);
     }
     return this._contentLength;

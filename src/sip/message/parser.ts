@@ -102,6 +102,7 @@ function splitHead(head: string): Head {
   const keys: string[] = [];
   // Every spelling of a COUNTED header is a known one, so counting those is complete.
   const counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const firsts = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
   const n = head.length;
   while (pos <= n) {
     let nl = head.indexOf("\n", pos);
@@ -144,7 +145,8 @@ function splitHead(head: string): Head {
           // The usual spelling as received: the constant, not a copy (one allocation less).
           name = (known & 1) === 1 ? knownSpelling(known) : head.slice(pos, nameEnd);
           key = knownKey(known);
-          (counts[knownSlot(known)] as number)++;
+          const slot = knownSlot(known);
+          if ((counts[slot] as number)++ === 0) firsts[slot] = names.length;
         }
         // The value without the LWS around it (§7.3.1).
         let vs = colon + 1;
@@ -160,7 +162,7 @@ function splitHead(head: string): Head {
     pos = nl + 1;
   }
   if (startLine === undefined) fail("empty", "no start line");
-  return { startLine, fields: { text: head, names, spans, unfolded }, keys, counts };
+  return { startLine, fields: { text: head, names, spans, unfolded, firsts }, keys, counts };
 }
 
 /** Splits on runs of SP/HTAB (liberal: RFC 4475 §3.1.2.9, §3.1.2.10). */
