@@ -20,7 +20,7 @@ function gcd(a: number, b: number): number {
 /** A steady sine tone; the phase carries over between frames so the tone has no clicks. */
 export class ToneSource implements AudioSource {
   private phase = 0;
-  private table: { rate: number; samples: Int16Array; at: number } | undefined;
+  private table: { rate: number; period: number; samples: Int16Array; at: number } | undefined;
 
   constructor(
     readonly frequency: number,
@@ -30,18 +30,21 @@ export class ToneSource implements AudioSource {
 
   read(samples: number, rate: number): Int16Array {
     // A whole-hertz tone repeats exactly every rate/gcd(rate, f) samples: compute that period
-    // once and copy from it, which costs far less than a sine per sample on a busy server.
+    // once, repeated to cover a frame from any phase, and copy a frame from it in one go, which
+    // costs far less than a sine (or a loop) per sample on a busy server.
     if (Number.isInteger(this.frequency) && this.frequency > 0) {
-      if (this.table?.rate !== rate) {
+      let t = this.table;
+      if (t?.rate !== rate || t.samples.length < t.period + samples) {
         const period = rate / gcd(rate, this.frequency);
-        this.table = { rate, samples: this.compute(period, rate), at: 0 };
+        const one = this.compute(period, rate);
+        const copies = Math.ceil((period + samples) / period);
+        const long = new Int16Array(copies * period);
+        for (let i = 0; i < copies; i++) long.set(one, i * period);
+        t = { rate, period, samples: long, at: t?.rate === rate ? t.at % period : 0 };
+        this.table = t;
       }
-      const t = this.table;
-      const out = new Int16Array(samples);
-      for (let i = 0; i < samples; i++) {
-        out[i] = t.samples[t.at]!;
-        t.at = t.at + 1 === t.samples.length ? 0 : t.at + 1;
-      }
+      const out = t.samples.slice(t.at, t.at + samples);
+      t.at = (t.at + samples) % t.period;
       return out;
     }
     return this.compute(samples, rate);

@@ -148,27 +148,33 @@ export class AudioJitterBuffer {
       this.advance(end - this.target);
     }
     // Write what falls at or after the playout position (a packet straddling it is partly
-    // late); audio already there stays (a duplicate changes nothing).
+    // late). A duplicate (its first sample already here) changes nothing.
     const from = Math.max(start, this.playPosition);
-    let pos = from & this.mask;
-    for (let i = from - start; i < n; i++) {
-      if (this.present[pos] === 0) {
-        this.ring[pos] = samples[i]!;
-        this.present[pos] = 1;
-      }
-      pos = (pos + 1) & this.mask;
+    if (from >= end) return;
+    const a = from & this.mask;
+    if (this.present[a] === 1) return;
+    const b = end & this.mask;
+    const src = from === start ? samples : samples.subarray(from - start);
+    if (a < b) {
+      this.ring.set(src, a);
+      this.present.fill(1, a, b);
+    } else {
+      const first = this.ring.length - a;
+      this.ring.set(src.subarray(0, first), a);
+      this.ring.set(src.subarray(first), 0);
+      this.present.fill(1, a);
+      this.present.fill(1, 0, b);
     }
   }
 
-  /** Whether any buffered audio falls in the next `count` samples of playout. */
-  hasAudioFor(count: number): boolean {
-    if (!this.started) return false;
-    let pos = this.playPosition & this.mask;
-    for (let i = 0; i < count; i++) {
-      if (this.present[pos] === 1) return true;
-      pos = (pos + 1) & this.mask;
-    }
-    return false;
+  /**
+   * Whether audio has arrived for any time at or after the playout position: false once playout
+   * has caught up with everything received (what is due next may still sit unread in the
+   * socket). During the starting delay and across a gap left by a lost packet it is true: that
+   * silence is part of the timeline and must be played, or playout would never move past it.
+   */
+  hasAudioAhead(): boolean {
+    return this.started && this.newestEnd > this.playPosition;
   }
 
   /**

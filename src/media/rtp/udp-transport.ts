@@ -3,7 +3,8 @@
 // SDP said until a packet arrives: then to where the peer actually sends from (symmetric RTP,
 // RFC 4961), which is what gets media through NAT.
 
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from "node:dgram";
+import { lookup as dnsLookup } from "node:dns";
 import { isIP } from "node:net";
 import { MediaError } from "../errors.js";
 
@@ -12,9 +13,20 @@ export interface Address {
   readonly port: number;
 }
 
+/**
+ * Node resolves the destination of every datagram, an IP literal too, through dns.lookup and a
+ * deferred callback. The peer's media address is almost always a literal (SDP c= lines carry
+ * one), so answer those at once and resolve only names.
+ */
+const literalFirstLookup: NonNullable<SocketOptions["lookup"]> = (hostname, options, callback) => {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
+};
+
 function bindSocket(type: "udp4" | "udp6", address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = createSocket(type);
+    const s = createSocket({ type, lookup: literalFirstLookup });
     const onError = (e: Error) => {
       s.close();
       reject(e);
@@ -132,9 +144,8 @@ export class UdpTransport {
     return this.remoteRtp;
   }
 
-  private receive(msg: Buffer, rinfo: RemoteInfo, onRtcpSocket: boolean): void {
+  private receive(msg: Buffer, from: RemoteInfo, onRtcpSocket: boolean): void {
     if (this.closed || msg.length < 4 || msg[0]! >> 6 !== 2) return;
-    const from = { address: rinfo.address, port: rinfo.port };
     // RFC 5761 §4: on a multiplexed port, payload types 64-95 (second byte 192-223) are RTCP.
     const isRtcp = onRtcpSocket || (msg[1]! >= 192 && msg[1]! <= 223);
     const handlers = this.handlers;
@@ -146,7 +157,7 @@ export class UdpTransport {
           this.strayPackets++;
           return;
         }
-        this.remoteRtcp = from;
+        this.remoteRtcp = { address: from.address, port: from.port };
       }
       this.rtcpLatched = true;
       handlers.onRtcp(msg, from);
@@ -166,8 +177,8 @@ export class UdpTransport {
         this.strayPackets++;
         return;
       }
-      this.remoteRtp = from;
-      if (this.mux && !this.rtcpLatched) this.remoteRtcp = from;
+      this.remoteRtp = { address: from.address, port: from.port };
+      if (this.mux && !this.rtcpLatched) this.remoteRtcp = this.remoteRtp;
     }
     this.rtpLatched = true;
     handlers.onRtp(msg, from);
@@ -175,22 +186,27 @@ export class UdpTransport {
 
   sendRtp(packet: Buffer): boolean {
     if (this.closed || !this.remoteRtp) return false;
-    return this.send(this.rtp, packet, this.remoteRtp);
-  }
-
-  sendRtcp(packet: Buffer): boolean {
-    if (this.closed || !this.remoteRtcp) return false;
-    return this.send(this.mux ? this.rtp : this.rtcp!, packet, this.remoteRtcp);
-  }
-
-  private send(socket: Socket, packet: Buffer, to: Address): boolean {
+    // No completion callback: one per packet is a measurable share of the cost of a stream,
+    // and close() need not wait for media packets (see sendRtcp).
     try {
-      this.inFlight++;
-      socket.send(packet, to.port, to.address, () => this.sent());
+      this.rtp.send(packet, this.remoteRtp.port, this.remoteRtp.address);
       return true;
     } catch {
       // An address the peer gave that cannot be sent to (bad port, wrong family): drop the
       // packet rather than let a timer callback throw.
+      return false;
+    }
+  }
+
+  sendRtcp(packet: Buffer): boolean {
+    if (this.closed || !this.remoteRtcp) return false;
+    const socket = this.mux ? this.rtp : this.rtcp!;
+    // RTCP is tracked until sent, so that close() lets the last report and BYE go out first.
+    try {
+      this.inFlight++;
+      socket.send(packet, this.remoteRtcp.port, this.remoteRtcp.address, () => this.sent());
+      return true;
+    } catch {
       this.inFlight--;
       return false;
     }
@@ -202,8 +218,10 @@ export class UdpTransport {
   }
 
   /**
-   * Closes the sockets once what was already handed to them has gone out: a send is queued, and
-   * closing at once would drop it — the RTCP BYE sent just before close, above all.
+   * Closes the sockets once the RTCP already handed to them has gone out: a send is queued, and
+   * closing at once would drop it — the RTCP BYE sent just before close, above all. (Media
+   * packets queued before it on the same socket go out first; on a separate RTP socket, a last
+   * frame may be dropped, which nobody hears.)
    */
   close(): void {
     if (this.closed) return;

@@ -153,11 +153,13 @@ export class AudioStream {
     this.timestamp = (this.timestamp + samples) >>> 0;
     // Audio that goes nowhere is neither decoded nor played out (statistics come from RTP).
     if (!this.options.sink) return;
-    // A frame run late to catch up after a stall of our own event loop is played out only if its
-    // audio is here: the peer's packets for that time may still sit unread in the socket, and
-    // playing silence now would cut them. Skipping lets the jitter buffer absorb the stall as
-    // extra delay instead (bounded by its maximum depth).
-    if (lateMs >= this.plan.ptime && !this.jitter.hasAudioFor(samples)) {
+    // A frame run late to catch up after a stall of our own event loop is played out only while
+    // audio is buffered ahead: once playout has caught up with what arrived, the peer's packets
+    // for that time may still sit unread in the socket, and playing silence now would cut them.
+    // Skipping lets the jitter buffer absorb the stall as extra delay instead (drained later).
+    // The starting delay and gaps are played even when late: skipping those would hold playout
+    // still for as long as ticks run late.
+    if (lateMs >= this.plan.ptime && !this.jitter.hasAudioAhead()) {
       this.playoutSkipped++;
       return;
     }

@@ -169,6 +169,21 @@ describe("AudioJitterBuffer under stalls", () => {
     );
   });
 
+  it("has audio ahead during the starting delay and across a gap, not once caught up", () => {
+    const jb = new AudioJitterBuffer(8000, 40);
+    assert.equal(jb.hasAudioAhead(), false); // nothing yet
+    jb.push(0, frame(1));
+    assert.equal(jb.hasAudioAhead(), true); // the 40 ms of starting delay lie before it
+    jb.pull(160);
+    jb.pull(160);
+    jb.push(320, frame(3)); // 160 lost
+    assert.equal(jb.pull(160)![0], 1);
+    assert.equal(jb.hasAudioAhead(), true); // the gap, then frame 3
+    assert.equal(jb.pull(160)![0], 0);
+    assert.equal(jb.pull(160)![0], 3);
+    assert.equal(jb.hasAudioAhead(), false); // caught up with everything received
+  });
+
   it("reuses its ring over a long call without mixing up positions", () => {
     const jb = new AudioJitterBuffer(8000, 60);
     const played = play(jb, 3000, 3004, (k) => k * 20 + (k % 7) * 5); // 0-30 ms of jitter
