@@ -211,3 +211,27 @@ describe("datagrams as Node Buffers and as plain Uint8Arrays", () => {
     assert.equal(subject.message.get("Subject"), new TextDecoder().decode(Uint8Array.from(bad)));
   });
 });
+
+describe("typed views after a parsed message is changed", () => {
+  it("read the changed fields, not the positions the parser found", () => {
+    const r = parseMessage(OPTIONS(8).replace("Max-Forwards: 70\r\n", ""));
+    assert.ok(r.ok);
+    const m = r.message;
+    assert.equal(m.topVia().host.name, "192.0.2.1");
+    assert.equal(m.maxForwards(), undefined);
+    m.append("Max-Forwards", "70");
+    assert.equal(m.maxForwards(), 70);
+    m.prepend("Via", "SIP/2.0/UDP 198.51.100.7:5070;branch=z9hG4bKtop");
+    assert.equal(m.topVia().host.name, "198.51.100.7");
+    assert.equal(m.vias().length, 2);
+    m.remove("Max-Forwards");
+    assert.equal(m.maxForwards(), undefined);
+    m.append("Max-Forwards", "12");
+    assert.equal(m.maxForwards(), 12);
+    m.set("Call-ID", "changed");
+    assert.equal(m.callId(), "changed");
+    m.removeFirstValue("Via");
+    assert.equal(m.topVia().host.name, "192.0.2.1");
+    assert.match(serializeToString(m), /\r\nMax-Forwards: 12\r\n/);
+  });
+});
