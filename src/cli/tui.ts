@@ -2,6 +2,10 @@
 // (docs/api.md). `--api URL --api-token T` attaches to it; the token may also come from the
 // DUET_API_TOKEN environment variable so that it stays out of the process list.
 
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { render } from "ink";
 import { createElement } from "react";
 import { systemClock } from "../common/clock.js";
@@ -19,14 +23,14 @@ Opens the full-screen terminal client.
 
   --api URL          a running daemon's API, e.g. http://127.0.0.1:7070
   --api-token TOKEN  its token (or set DUET_API_TOKEN)
-  --config FILE      run an endpoint from a config file in this process (needs \`duet daemon\`)
+  --config FILE      run an endpoint from this config file for the session: a \`duet daemon\`
+                     is started on 127.0.0.1 (log in FILE.log) and stopped when you quit
 
 Press ? inside for the keys and commands.`;
 
-export interface TuiOptions {
-  readonly api: string;
-  readonly token: string;
-}
+export type TuiOptions =
+  | { readonly api: string; readonly token: string }
+  | { readonly config: string };
 
 export function parseTuiArgs(
   args: readonly string[],
@@ -65,9 +69,8 @@ export function parseTuiArgs(
     }
   }
   if (config !== undefined) {
-    throw new UsageError(
-      `--config ${config}: running an endpoint inside the TUI needs the Duet daemon, which this build does not have yet. Start a daemon elsewhere and attach with --api URL --api-token TOKEN.`,
-    );
+    if (api !== undefined) throw new UsageError("give either --config FILE or --api URL, not both");
+    return { config };
   }
   if (api === undefined)
     throw new UsageError(`tui needs --api URL (or --config FILE).\n\n${TUI_USAGE}`);
@@ -98,6 +101,83 @@ export async function tuiCommand(args: readonly string[], io: CliIo): Promise<nu
     );
     return 2;
   }
+  if ("config" in options) {
+    let daemon: OwnDaemon;
+    try {
+      daemon = await startOwnDaemon(options.config);
+    } catch (e) {
+      io.err(`duet: ${(e as Error).message}`);
+      return 1;
+    }
+    try {
+      return await runTui({ api: daemon.api, token: daemon.token }, io);
+    } finally {
+      await daemon.stop();
+    }
+  }
+  return await runTui(options, io);
+}
+
+interface OwnDaemon {
+  readonly api: string;
+  readonly token: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `--config`: a `duet daemon` of this session's own, on loopback with a fresh token; its log
+ * goes to FILE.log so that it does not draw over the screen.
+ */
+async function startOwnDaemon(config: string): Promise<OwnDaemon> {
+  const token = randomBytes(24).toString("base64url");
+  const logFile = `${resolve(config)}.log`;
+  const log = openSync(logFile, "a");
+  const child = spawn(
+    process.execPath,
+    [
+      process.argv[1]!,
+      "daemon",
+      "--config",
+      config,
+      "--api",
+      "127.0.0.1:0",
+      "--api-token",
+      token,
+      "--log-format",
+      "text",
+    ],
+    { stdio: ["ignore", "pipe", log] },
+  );
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  const ready = await new Promise<{ api: string }>((resolveReady, reject) => {
+    let out = "";
+    child.stdout!.setEncoding("utf8");
+    child.stdout!.on("data", (d: string) => {
+      out += d;
+      const nl = out.indexOf("\n");
+      if (nl < 0) return;
+      try {
+        resolveReady(JSON.parse(out.slice(0, nl)) as { api: string });
+      } catch {
+        reject(new Error(`the daemon printed no ready line: ${out.slice(0, 200)}`));
+      }
+    });
+    void exited.then((code) => {
+      const tail = readFileSync(logFile, "utf8").trim().split("\n").slice(-8).join("\n");
+      reject(
+        new Error(`the daemon for ${config} stopped (exit ${code}) before it was ready:\n${tail}`),
+      );
+    });
+  });
+  closeSync(log);
+  return { api: ready.api, token, stop };
+}
+
+async function runTui(options: { api: string; token: string }, io: CliIo): Promise<number> {
   const rpc = new RpcClient(options.api, options.token);
   // Checked before taking over the screen, so a wrong URL or token reads as a plain error.
   try {

@@ -76,7 +76,8 @@ export interface CallRecord {
   /** Our RFC 7989 UUID and the peer's. */
   readonly localSession: string;
   remoteSession: string;
-  readonly correlation: Correlation;
+  /** How the dialog is bound to the conversation's peer; raised when the binding is verified. */
+  correlation: Correlation;
   /** Token we issued in this dialog (SIP-issued). */
   token?: string;
   /** Token the peer issued in this dialog, for us to echo over XMPP. */

@@ -909,6 +909,15 @@ export class CoexEngine {
       notify({ type: "binding.changed", conversation: conv.id, binding: conv.binding }),
     ];
     if (level === "verified") {
+      // The running calls with the now verified SIP identity are verified with it (§3).
+      for (const k of conv.calls) {
+        if (
+          k.state !== "ended" &&
+          k.peerSip === conv.peer.sip &&
+          k.correlation.level !== "verified"
+        )
+          k.correlation = { level: "verified", reason };
+      }
       for (const m of conv.messages) {
         if (m.state === "held") actions.push(...this.deliver(conv, m, "message.released"));
       }

@@ -328,7 +328,18 @@ function onEvent(state: TuiState, e: ApiEvent, at: number): TuiState {
     }
     case "binding.changed": {
       const c = find(state, e.conversation);
-      return c ? upsert(state, { ...c, binding: e.binding }) : state;
+      if (!c) return state;
+      // A verified binding covers the calls still running with that peer (the daemon says so
+      // in conversations.get too).
+      const calls =
+        e.binding.level === "verified"
+          ? c.calls.map((k) =>
+              k.state !== "ended" && k.correlation.level !== "verified"
+                ? { ...k, correlation: { level: e.binding.level, reason: e.binding.reason } }
+                : k,
+            )
+          : c.calls;
+      return upsert(state, { ...c, binding: e.binding, calls });
     }
     case "presence.changed": {
       const known = state.contacts.some((c) => c.jid === e.jid);

@@ -1,5 +1,4 @@
-// `duet tui`'s options: attaching needs a URL and a token; --config is parsed but needs the
-// daemon, which says so rather than pretending.
+// `duet tui`'s options: attaching needs a URL and a token; --config runs a daemon of its own.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runCli } from "../../../src/cli/main.js";
@@ -27,12 +26,11 @@ describe("duet tui options", () => {
     });
   });
 
-  it("says --config needs the daemon, which is not there yet", async () => {
-    const r = await run(["tui", "--config", "alice.json"]);
-    assert.equal(r.code, 2);
-    assert.match(
-      r.err,
-      /--config alice\.json: .*needs the Duet daemon.*--api URL --api-token TOKEN/,
+  it("takes --config FILE (a daemon of its own) but not together with --api", async () => {
+    assert.deepEqual(parseTuiArgs(["--config", "alice.json"], {}), { config: "alice.json" });
+    assert.throws(
+      () => parseTuiArgs(["--config", "alice.json", "--api", "http://127.0.0.1:1"], {}),
+      /either --config FILE or --api URL/,
     );
   });
 
