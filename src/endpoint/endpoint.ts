@@ -363,7 +363,7 @@ export class Endpoint implements EndpointApi {
     this.registration = new Registration(this.ua, { expires: c.registrationExpires });
     this.registration.onRefresh = (r) => {
       if (r instanceof Error) {
-        this.log("warn", "sip", `registration refresh failed: ${r.message}`);
+        this.registrationLost(r.message, 0);
         return;
       }
       this.registered = r;
@@ -381,6 +381,30 @@ export class Endpoint implements EndpointApi {
       "sip",
       `registered ${c.aor.uri}${this.registered.publicGruu ? ` (GRUU ${formatUri(this.registered.publicGruu)})` : ""}`,
     );
+  }
+
+  /**
+   * A refresh failed (registrar down, network gone, credentials changed): calls cannot reach us
+   * until it works again, so `status` says so and it is retried with a growing delay (5 s
+   * doubling to 5 min) rather than given up.
+   */
+  private registrationLost(why: string, attempt: number): void {
+    if (this.closed) return;
+    this.registered = undefined;
+    const delayS = Math.min(300, 5 * 2 ** attempt);
+    this.log("warn", "sip", `registration failed (${why}); trying again in ${delayS} s`);
+    this.clock.setTimeout(() => {
+      if (this.closed) return;
+      this.registration.register().then(
+        (state) => {
+          this.registered = state;
+          this.log("info", "sip", `registered again as ${this.config.sip.aor.uri}`);
+          this.updateSelf();
+          this.refreshPresence();
+        },
+        (e) => this.registrationLost((e as Error).message, attempt + 1),
+      );
+    }, delayS * 1000);
   }
 
   private async startXmpp(): Promise<void> {
