@@ -9,6 +9,7 @@ const USAGE = `Usage: duet <command> [options]
 Commands:
   servers start|stop|status   a local sandbox of real servers (Prosody, Kamailio)
   daemon                      run one endpoint (SIP + XMPP) with its API
+  demo                        the use cases end to end on a local sandbox, with a report
   init                        write a config for your real XMPP and SIP accounts
   tui                         the full-screen terminal client of a running daemon
   help                        this text
@@ -33,6 +34,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         return await initCommand(rest, io);
       case "daemon":
         return await (await import("./daemon.js")).daemonCommand(rest, io);
+      case "demo":
+        return await (await import("./demo.js")).demoCommand(rest, io);
       case "tui":
         // Loaded on demand: Ink and React are needed by this command only.
         return await (await import("./tui.js")).tuiCommand(rest, io);
