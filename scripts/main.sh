@@ -1,22 +1,14 @@
 #!/usr/bin/env bash
-# Duet's main job, from a fresh Debian machine as root. Until `duet demo` exists it starts the
-# sandbox network of real servers, checks that both answer, and stops it again (also on Ctrl-C).
+# Duet's main job, from a fresh Debian machine as root: set-up, build, then `duet demo` — the
+# sandbox of real servers (Prosody, Kamailio), three endpoints as `duet daemon` processes and the
+# use cases end to end with real signalling and audio, a live transcript and a JSON report.
+# The demo stops everything it started, also on Ctrl-C; its exit code (0: every step passed) is
+# this script's. Extra arguments go to the demo, e.g. `bash scripts/main.sh --keep`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
 bash scripts/install-npm-deps.sh
 echo "== build"
 npx tsc -p tsconfig.json
-dir=$(mktemp -d "${TMPDIR:-/tmp}/duet-main-XXXXXX")
-cleanup() {
-  if [ -f "$dir/servers.json" ]; then
-    node bin/duet.js servers stop --dir "$dir" >/dev/null && echo "== sandbox stopped; no server left running"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-echo "== duet servers start --dir $dir"
-node bin/duet.js servers start --dir "$dir"
-echo "== duet servers status --dir $dir"
-node bin/duet.js servers status --dir "$dir"
-echo "== both servers answer (Prosody: XMPP stream; Kamailio: SIP OPTIONS 200)"
+echo "== node bin/duet.js demo $*"
+exec node bin/duet.js demo "$@"
