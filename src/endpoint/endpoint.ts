@@ -31,12 +31,7 @@ import {
 import { type Clock, systemClock } from "../common/clock.js";
 import type { MediaSession } from "../media/session/media-session.js";
 import { OfferAnswerAdapter } from "../media/session/offer-answer-adapter.js";
-import {
-  formatUri,
-  type SipRequest,
-  type SipResponse,
-  serializeToString,
-} from "../sip/message/index.js";
+import { formatUri, type SipResponse, serializeToString } from "../sip/message/index.js";
 import { locate, NodeTransportLayer } from "../sip/transport/index.js";
 import type { Flow } from "../sip/transport/types.js";
 import {
@@ -945,8 +940,6 @@ export class Endpoint implements EndpointApi {
   private liveCall(id: string): LiveCall {
     const live = this.calls.get(id);
     if (live) return live;
-    // Known to the engine (history) but not running in this process.
-    this.engine.conversations().some((c) => c.calls.some((k) => k.id === id));
     throw new ApiError(
       "unknown-call",
       `no running call ${JSON.stringify(id)}`,
@@ -1239,5 +1232,3 @@ function firstMessage(actions: readonly Action[]): MessageView | undefined {
   }
   return undefined;
 }
-
-export type { SipRequest };
