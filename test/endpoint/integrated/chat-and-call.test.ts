@@ -16,6 +16,7 @@ import { parseIvf, serializeIvf } from "../../../src/media/video/ivf.js";
 import { useSandbox } from "../../helpers/sandbox.js";
 import type { DaemonProcess } from "../support/daemon-process.js";
 import { befriend, Daemons, sleep, TONES, toneShare } from "../support/pair.js";
+import { callThenChat } from "../support/scenarios.js";
 
 const VIDEO = {
   fourcc: "VP80",
@@ -195,62 +196,10 @@ describe("integrated endpoint: call first between fresh endpoints (issue 6, 2)",
     timeout: 60_000,
   }, async () => {
     const info = sandbox();
-    const a0 = alice.mark;
-    const b0 = bob.mark;
-    const started = await alice.rpc.call("conversations.start", {
-      peer: info.accounts.bob.aor,
-      media: ["audio"],
-    });
-    assert.ok(started.call);
-    const ring = await bob.waitFor("call.incoming", () => true, { since: b0 });
-    assert.equal(ring.from, info.accounts.alice.aor);
-    assert.deepEqual(ring.correlation, { level: "claimed", reason: "jid-in-call-info" });
-    // Before the handshake the caller's JID is only claimed: bob's text is held (§3.3 step 3).
-    const early = await bob.rpc.call("messages.send", {
-      conversation: ring.conversation,
-      text: "held until verified",
-    });
-    assert.equal(early.message.state, "held");
-    await bob.rpc.call("calls.answer", { call: ring.call });
-    const released = await bob.waitFor(
-      "message.released",
-      (e) => e.message.text === "held until verified",
-      { since: b0 },
-    );
-    assert.equal(released.conversation, ring.conversation);
-    const arrived = await alice.waitFor(
-      "message.received",
-      (e) => e.message.text === "held until verified",
-      { since: a0 },
-    );
-    assert.equal(arrived.conversation, started.conversation);
-    await alice.waitFor(
-      "binding.changed",
-      (e) => e.conversation === started.conversation && e.binding.level === "verified",
-      { since: a0 },
-    );
-    await bob.waitFor(
-      "binding.changed",
-      (e) => e.conversation === ring.conversation && e.binding.level === "verified",
-      { since: b0 },
-    );
-    const aView = await alice.rpc.call("conversations.get", { conversation: started.conversation });
-    assert.equal(aView.peer.jid, info.accounts.bob.jid);
-    const bView = await bob.rpc.call("conversations.get", { conversation: ring.conversation });
-    assert.equal(bView.peer.jid, info.accounts.alice.jid);
-    await alice.rpc.call("messages.send", {
-      conversation: started.conversation,
-      text: "now chatting in the call",
-    });
-    const msg = await bob.waitFor(
-      "message.received",
-      (e) => e.message.text === "now chatting in the call",
-      { since: b0 },
-    );
-    assert.equal(msg.conversation, ring.conversation);
-    await alice.rpc.call("calls.hangup", { call: started.call });
-    await bob.waitFor("call.state", (e) => e.call === ring.call && e.state === "ended", {
-      since: b0,
-    });
+    const r = await callThenChat(info, alice, bob);
+    assert.equal(r.alice.level, "verified");
+    assert.equal(r.bob.level, "verified");
+    assert.deepEqual(r.incoming, { level: "claimed", reason: "jid-in-call-info" });
+    assert.equal(r.earlyText, "held");
   });
 });

@@ -53,7 +53,14 @@ export async function callThenChat(
   info: SandboxInfo,
   alice: DaemonProcess,
   bob: DaemonProcess,
-): Promise<{ alice: CorrelationView; bob: CorrelationView }> {
+): Promise<{
+  alice: CorrelationView;
+  bob: CorrelationView;
+  /** How bob's daemon correlated the incoming call. */
+  incoming: CorrelationView;
+  /** The state bob's text sent before the answer got. */
+  earlyText: string;
+}> {
   const a0 = alice.mark;
   const b0 = bob.mark;
   const started = await alice.rpc.call("conversations.start", {
@@ -61,7 +68,26 @@ export async function callThenChat(
     media: ["audio"],
   });
   const ring = await bob.waitFor("call.incoming", () => true, { since: b0 });
+  assert.equal(ring.from, info.accounts.alice.aor);
+  // Before the handshake the caller's JID is only claimed: bob's text is held (§3.3 step 3)
+  // and released once the binding is verified; it lands in alice's call conversation.
+  const early = await bob.rpc.call("messages.send", {
+    conversation: ring.conversation,
+    text: "held until verified",
+  });
   await bob.rpc.call("calls.answer", { call: ring.call });
+  const released = await bob.waitFor(
+    "message.released",
+    (e) => e.message.text === "held until verified",
+    { since: b0 },
+  );
+  assert.equal(released.conversation, ring.conversation);
+  const arrived = await alice.waitFor(
+    "message.received",
+    (e) => e.message.text === "held until verified",
+    { since: a0 },
+  );
+  assert.equal(arrived.conversation, started.conversation);
   await alice.waitFor(
     "binding.changed",
     (e) => e.conversation === started.conversation && e.binding.level === "verified",
@@ -88,5 +114,7 @@ export async function callThenChat(
   return {
     alice: { level: aView.binding.level, reason: aView.binding.reason },
     bob: { level: bView.binding.level, reason: bView.binding.reason },
+    incoming: ring.correlation,
+    earlyText: early.message.state,
   };
 }
