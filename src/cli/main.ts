@@ -11,6 +11,7 @@ Commands:
   daemon                      run one endpoint (SIP + XMPP) with its API
   demo                        the use cases end to end on a local sandbox, with a report
   init                        write a config for your real XMPP and SIP accounts
+  doctor                      check a config against the real servers, with the fix for each problem
   tui                         the full-screen terminal client of a running daemon
   help                        this text
   version                     the installed version
@@ -36,6 +37,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         return await (await import("./daemon.js")).daemonCommand(rest, io);
       case "demo":
         return await (await import("./demo.js")).demoCommand(rest, io);
+      case "doctor":
+        return await (await import("./doctor.js")).doctorCommand(rest, io);
       case "tui":
         // Loaded on demand: Ink and React are needed by this command only.
         return await (await import("./tui.js")).tuiCommand(rest, io);
