@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { SandboxInfo } from "../../../src/sandbox/index.js";
+import type { SipResponse } from "../../../src/sip/message/index.js";
 import type { TransportName } from "../../../src/sip/transport/index.js";
 import { OutgoingCall, Registration } from "../../../src/sip/ua/index.js";
 import { useSandbox } from "../../helpers/sandbox.js";
@@ -47,6 +48,35 @@ async function pair(info: SandboxInfo, transport: TransportName) {
   const aliceReg = new Registration(alice.ua, { expires: 120 });
   const bobReg = new Registration(bob.ua, { expires: 120 });
   return { alice, bob, aliceReg, bobReg };
+}
+
+/** How long the caller may take to see a 180 the callee has sent (loopback, one proxy hop). */
+const RINGING_WAIT_MS = 5_000;
+
+/**
+ * Resolves with the caller's call state when the first 180 reaches it; rejects when none comes
+ * within RINGING_WAIT_MS. The callee answers only after that: Kamailio reads UDP with several
+ * worker processes, so the callee's 180 and 200, sent back to back, may be handled in either
+ * order, and a stateful proxy that has already forwarded the final response no longer forwards
+ * a provisional one (RFC 3261 §16.7 step 5). Under load the caller then never sees the 180.
+ * Every provisional response is also handed to `onEach`.
+ */
+function ringingSeen(
+  call: OutgoingCall,
+  onEach: (r: SipResponse) => void,
+): Promise<OutgoingCall["state"]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the caller saw no 180 within ${RINGING_WAIT_MS} ms of the ring`)),
+      RINGING_WAIT_MS,
+    );
+    call.onProgress = (r) => {
+      onEach(r);
+      if (r.status !== 180) return;
+      clearTimeout(timer);
+      resolve(call.state);
+    };
+  });
 }
 
 interface Scenario {
@@ -92,10 +122,12 @@ function callScenarios(sandbox: () => SandboxInfo, transport: TransportName, sc:
     const incoming = bob.nextCall();
     const call = await OutgoingCall.start(alice.ua, sandbox().accounts.bob.aor);
     const progress: number[] = [];
-    call.onProgress = (r) => progress.push(r.status);
+    const ringing = ringingSeen(call, (r) => progress.push(r.status));
     const callee = await incoming;
     assert.equal(callee.request.from().uri.scheme, "sip");
     callee.ring();
+    // The 200 only once the caller saw the 180, in its early state: see ringingSeen.
+    assert.equal(await ringing, "early");
     await callee.accept();
     await call.accepted;
     await callee.accepted;
@@ -142,14 +174,10 @@ function callScenarios(sandbox: () => SandboxInfo, transport: TransportName, sc:
   it("CANCEL before the answer: 487 to the caller, the callee sees the cancel", async () => {
     const incoming = bob.nextCall();
     const call = await OutgoingCall.start(alice.ua, sandbox().accounts.bob.aor);
-    const ringing = new Promise<void>((r) => {
-      call.onProgress = (res) => {
-        if (res.status === 180) r();
-      };
-    });
+    const ringing = ringingSeen(call, () => {});
     const callee = await incoming;
     callee.ring();
-    await ringing;
+    assert.equal(await ringing, "early");
     await call.cancel();
     assert.deepEqual(await call.ended, { reason: "cancelled", status: 487 });
     assert.deepEqual(await callee.ended, { reason: "cancelled", status: 487 });
