@@ -81,9 +81,9 @@ const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error
 
 // ---- DNS ----------------------------------------------------------------------------------
 
-async function srv(name: string): Promise<string | null> {
+async function srv(name: string, ms: number): Promise<string | null> {
   try {
-    const records = await dns.resolveSrv(name);
+    const records = await withTimeout(dns.resolveSrv(name), ms, `SRV ${name}`);
     if (records.length === 0) return null;
     return records
       .sort((a, b) => a.priority - b.priority || b.weight - a.weight)
@@ -105,8 +105,12 @@ async function checkDns(ctx: Ctx): Promise<void> {
       message: `xmpp.service names the address ${xmppHost}: no DNS needed (SRV _xmpp-client._tcp.${xmppDomain} not looked up)`,
     });
   } else {
-    const found = await srv(`_xmpp-client._tcp.${xmppDomain}`);
-    const host = await dns.lookup(xmppHost).then(
+    const found = await srv(`_xmpp-client._tcp.${xmppDomain}`, ctx.timeoutMs);
+    const host = await withTimeout(
+      dns.lookup(xmppHost),
+      ctx.timeoutMs,
+      `address of ${xmppHost}`,
+    ).then(
       (a) => a.address,
       (e) => errCode(e),
     );
@@ -144,10 +148,14 @@ async function checkDns(ctx: Ctx): Promise<void> {
   }
   const records = await Promise.all(
     ["_sip._udp", "_sip._tcp", "_sips._tcp"].map(
-      async (p) => [p, await srv(`${p}.${sipDomain}`)] as const,
+      async (p) => [p, await srv(`${p}.${sipDomain}`, ctx.timeoutMs)] as const,
     ),
   );
-  const host = await dns.lookup(proxyHost).then(
+  const host = await withTimeout(
+    dns.lookup(proxyHost),
+    ctx.timeoutMs,
+    `address of ${proxyHost}`,
+  ).then(
     (a) => a.address,
     (e) => errCode(e),
   );

@@ -131,6 +131,24 @@ describe("duet doctor against the plain sandbox", () => {
     assert.match(checks.get("sip-reachable")!.fix!, /sip\.proxy/);
     for (const name of ["xmpp-tls", "xmpp-login", "sip-tls", "sip-registration", "call-info"])
       assert.equal(status(checks, name), "skip", name);
+
+    // A host name that cannot exist (RFC 6761 .invalid): the DNS checks say which key to fix.
+    const unknown = variant(sandbox(), "alice", "unknown-hosts", (c) => {
+      c.xmpp.service = "xmpp://xmpp.no-such-host.invalid:5222";
+      c.sip.proxy = "sip:sip.no-such-host.invalid:5060;transport=udp";
+    });
+    const dns = await doctorJson(unknown, ["--timeout", "1500"]);
+    assert.equal(dns.code, 1);
+    assert.equal(status(dns.checks, "dns-xmpp"), "fail");
+    assert.match(
+      dns.checks.get("dns-xmpp")!.message,
+      /xmpp\.no-such-host\.invalid .*does not resolve/,
+    );
+    assert.match(dns.checks.get("dns-xmpp")!.fix!, /xmpp\.service/);
+    assert.equal(status(dns.checks, "dns-sip"), "fail");
+    assert.match(dns.checks.get("dns-sip")!.fix!, /sip\.proxy/);
+    assert.equal(status(dns.checks, "xmpp-reachable"), "fail");
+    assert.equal(status(dns.checks, "sip-reachable"), "fail");
   });
 });
 
