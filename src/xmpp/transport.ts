@@ -12,13 +12,17 @@ export function serviceTransport(service: string): XmppTransportKind | null {
 }
 
 /**
- * @xmpp/websocket constructs `globalThis.WebSocket`, which browsers and Node ≥ 22 have; on
- * Node 20 we provide the `ws` package's implementation (same constructor and events). Loaded
- * lazily so that browser bundles never pull `ws` in.
+ * @xmpp/websocket constructs `globalThis.WebSocket`. In a browser that is the platform's. Under
+ * Node we always provide the `ws` package's implementation (same constructor and events), also
+ * on Node ≥ 22 where a built-in one exists: the built-in (undici's) hides why a TLS handshake
+ * failed, so a bad certificate would read as a lost connection and be retried instead of being
+ * reported, and it cannot be cut abruptly (destroySocket). Loaded lazily so that browser
+ * bundles never pull `ws` in.
  */
 export async function ensureWebSocketGlobal(): Promise<void> {
-  const g = globalThis as { WebSocket?: unknown };
-  if (typeof g.WebSocket === "function") return;
+  const g = globalThis as { WebSocket?: unknown; process?: { versions?: { node?: string } } };
+  const inNode = typeof g.process?.versions?.node === "string";
+  if (!inNode) return;
   const { WebSocket } = await import("ws");
-  g.WebSocket ??= WebSocket;
+  if (g.WebSocket !== WebSocket) g.WebSocket = WebSocket;
 }
