@@ -78,8 +78,8 @@ interface DemoRun {
   line(pred: (l: string) => boolean, ms: number): Promise<string>;
 }
 
-function startDemo(dir: string): DemoRun {
-  const child = spawn(process.execPath, [duetBin, "demo", "--dir", dir], {
+function startDemo(dir: string, extra: readonly string[] = []): DemoRun {
+  const child = spawn(process.execPath, [duetBin, "demo", "--dir", dir, ...extra], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(child);
@@ -214,6 +214,46 @@ describe("duet demo", () => {
     assert.equal(last.name, "cleanup");
     assert.equal(last.passed, true, last.detail);
     assert.ok(report.steps.length < EXPECTED.length, "the demo went on after SIGINT");
+    await assertNothingLeft(dir);
+  });
+
+  it("with --keep leaves servers and endpoints running and says how to attach and stop", {
+    timeout: 150_000,
+  }, async () => {
+    const dir = join(root, "kept");
+    const run = startDemo(dir, ["--keep"]);
+    const code = await run.exited;
+    const out = run.lines.join("\n");
+    assert.equal(code, 0, out);
+    const report = JSON.parse(readFileSync(join(dir, "demo-report.json"), "utf8")) as DemoReport;
+    assert.equal(report.kept, true);
+    assert.equal(report.passed, true);
+    assert.ok(!report.steps.some((s) => s.name === "cleanup"), "--keep ran the clean-up");
+    const attach = [...out.matchAll(/duet\.js tui --api (\S+) --api-token (\S+)/g)];
+    assert.equal(attach.length, 3, out);
+    // Each endpoint answers on the API the demo printed, with the token it printed.
+    for (const [, api, token] of attach) {
+      const res = await fetch(new URL("/rpc", api), {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "status" }),
+      });
+      const body = (await res.json()) as { result?: { sip: { registered: boolean } } };
+      assert.equal(body.result?.sip.registered, true, JSON.stringify(body));
+    }
+    // Then stopped the way the demo says.
+    const kill = /^ +kill ([\d ]+)$/m.exec(out);
+    assert.ok(kill, out);
+    const pids = kill[1]!.trim().split(/ +/).map(Number);
+    for (const pid of pids) process.kill(pid, "SIGTERM");
+    for (const pid of pids) {
+      for (let i = 0; i < 200 && livePidsInGroup(pid).length > 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
+    }
+    const stop = /servers stop --dir (\S+)$/m.exec(out);
+    assert.ok(stop, out);
+    const stopped = await runDuet(["servers", "stop", "--dir", stop[1]!], { cwd: root });
+    assert.equal(stopped.code, 0, stopped.stderr);
     await assertNothingLeft(dir);
   });
 
