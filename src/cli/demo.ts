@@ -6,7 +6,7 @@
 // live transcript, checks each call recording for the other side's tone, writes a JSON report
 // and stops everything it started — also on Ctrl-C and SIGTERM — unless --keep.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -122,7 +122,8 @@ function parseDemoArgs(args: string[]): DemoOptions | "help" {
   }
   if (values.help) return "help";
   const root = process.env.DUET_SANDBOX_ROOT;
-  const dir = resolve(values.dir ?? mkdtempSync(join(root ?? tmpdir(), "duet-demo-")));
+  const base = root && existsSync(root) ? root : tmpdir();
+  const dir = resolve(values.dir ?? mkdtempSync(join(base, "duet-demo-")));
   return {
     dir,
     report: resolve(values.report ?? join(dir, "demo-report.json")),
