@@ -15,6 +15,8 @@ import type { AudioSourceSpec, VideoSourceSpec } from "./config/index.js";
 
 export interface CallMediaConfig {
   readonly clock: Clock;
+  /** The local IP address RTP binds to and the SDP advertises. */
+  readonly localAddress: string;
   readonly audio: AudioSourceSpec;
   readonly video: VideoSourceSpec;
   /** Folder for recordings; unset: nothing is recorded. */
@@ -70,6 +72,7 @@ export class CallMediaFactory {
       : {};
     const session = new MediaSession({
       clock: this.config.clock,
+      localAddress: this.config.localAddress,
       audioSource: this.audioSource(),
       ...(files.audio ? { audioRecorder: new WavRecorder(files.audio) } : {}),
       ...(this.video ? { videoSource: this.video, loopVideo: true } : {}),

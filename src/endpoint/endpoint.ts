@@ -65,6 +65,7 @@ import {
 import { apiEventFrom, conversationDetail, conversationSummary, messageView } from "./api/views.js";
 import { CallMediaFactory, mediaOf, mediaOfferedIn } from "./call-media.js";
 import type { EndpointConfig } from "./config/index.js";
+import { addressesOf, localAddressTowards } from "./network.js";
 import { DuetStore } from "./store/index.js";
 import { toCoexElement, toStanzaElement } from "./xml-bridge.js";
 
@@ -146,7 +147,9 @@ export class Endpoint implements EndpointApi {
   private readonly autoAnswer: boolean;
   private readonly store: DuetStore;
   private readonly engine: CoexEngine;
-  private readonly mediaFactory: CallMediaFactory;
+  private mediaFactory: CallMediaFactory;
+  /** Addresses the configured proxy resolves to: only requests from them carry trusted PAI. */
+  private proxyAddresses = new Set<string>();
   private transport!: NodeTransportLayer;
   private ua!: UserAgent;
   private registration!: Registration;
@@ -175,15 +178,7 @@ export class Endpoint implements EndpointApi {
     this.coexEnabled = opts.config.coex.enabled;
     this.autoAnswer = opts.autoAnswer ?? opts.config.daemon.autoAnswer;
     const c = opts.config;
-    this.mediaFactory = new CallMediaFactory({
-      clock: this.clock,
-      audio: c.media.audio,
-      video: c.media.video,
-      ...(c.media.record !== undefined ? { record: c.media.record } : {}),
-      opus: c.media.codecs.audio.includes("opus"),
-      videoEnabled: c.media.codecs.video.length > 0,
-      secureSignaling: c.sip.proxy.transport === "tls",
-    });
+    this.mediaFactory = this.makeMediaFactory("127.0.0.1");
     this.store = DuetStore.open(c.daemon.store, { clock: this.clock });
     const snapshot = this.store.loadSnapshot();
     const policy = this.store.policy() ?? c.policy;
@@ -205,6 +200,20 @@ export class Endpoint implements EndpointApi {
         warn: (m: string) => this.log("warn", "xmpp", m),
       },
       initialPresence: null,
+    });
+  }
+
+  private makeMediaFactory(localAddress: string): CallMediaFactory {
+    const c = this.config;
+    return new CallMediaFactory({
+      clock: this.clock,
+      localAddress,
+      audio: c.media.audio,
+      video: c.media.video,
+      ...(c.media.record !== undefined ? { record: c.media.record } : {}),
+      opus: c.media.codecs.audio.includes("opus"),
+      videoEnabled: c.media.codecs.video.length > 0,
+      secureSignaling: c.sip.proxy.transport === "tls",
     });
   }
 
@@ -313,12 +322,24 @@ export class Endpoint implements EndpointApi {
   private async startSip(): Promise<void> {
     const c = this.config.sip;
     const ca = this.config.tls.caFile ? readFileSync(this.config.tls.caFile) : undefined;
+    let host: string;
+    try {
+      host = c.localAddress ?? (await localAddressTowards(c.proxy.host, c.proxy.port));
+    } catch (e) {
+      throw new Error(
+        `cannot find a local address that reaches the SIP proxy ${c.proxy.host}: ${(e as Error).message} — check sip.proxy, or set sip.localAddress`,
+      );
+    }
+    this.proxyAddresses = await addressesOf(c.proxy.host);
+    this.mediaFactory = this.makeMediaFactory(host);
     this.transport = await NodeTransportLayer.start({
       clock: this.clock,
+      host,
       udp: 0,
       tcp: 0,
       ...(ca ? { ca } : {}),
     });
+    this.log("info", "sip", `SIP and RTP on ${host}`);
     const proxy = c.proxy.uri.includes(";lr") ? c.proxy.uri : `${c.proxy.uri};lr`;
     this.ua = new UserAgent({
       transport: this.transport,
@@ -619,7 +640,7 @@ export class Endpoint implements EndpointApi {
 
   private fromTrustedProxy(flow: Flow): boolean {
     const p = this.config.sip.proxy;
-    return flow.remote.host === p.host && flow.remote.port === p.port;
+    return this.proxyAddresses.has(flow.remote.host) && flow.remote.port === p.port;
   }
 
   private onSipRequest(ctx: IncomingRequestContext): void {

@@ -31,6 +31,8 @@ const COMMENTS: Record<string, string> = {
   "sip.websocket": "Optional SIP-over-WebSocket URL (RFC 7118).",
   "sip.instanceId": "This device's +sip.instance (RFC 5626); generated once, keep it unchanged.",
   "sip.registrationExpires": "Requested registration lifetime in seconds.",
+  "sip.localAddress":
+    "Local IP address for SIP and RTP; leave out to use the one that reaches sip.proxy.",
   tls: "Extra trust for TLS connections.",
   "tls.caFile": "PEM file of certificate authorities to trust besides the system's.",
   media: "What Duet sends and records in calls.",

@@ -193,6 +193,19 @@ export function parseHostPort(s: string): Parsed<HostPort> {
   return ok({ host: host.startsWith("[") ? host.slice(1, -1) : host, port });
 }
 
+/**
+ * The local IP address SIP and RTP bind to and advertise (Via, Contact, SDP c=): an IPv4 or
+ * IPv6 address of this machine, no name (a name could resolve to an address of another host).
+ */
+export function parseLocalAddress(s: string): Parsed<string> {
+  const bare = s.startsWith("[") && s.endsWith("]") ? s.slice(1, -1) : s;
+  if (isIP(bare) === 0)
+    return fail(
+      `${show(s)} is not an IP address — give one of this machine's addresses, e.g. 192.168.1.20, or leave the key out to use the one that reaches sip.proxy`,
+    );
+  return ok(bare);
+}
+
 /** What the endpoint sends as its microphone. */
 export type AudioSourceSpec =
   | { readonly kind: "silence" }

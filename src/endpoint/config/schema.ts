@@ -12,6 +12,7 @@ import {
   parseBareJid,
   parseHostPort,
   parseInstanceId,
+  parseLocalAddress,
   parseSipAor,
   parseSipProxy,
   parseToken,
@@ -82,6 +83,11 @@ const sipSchema = z.strictObject({
   proxy: parsedString(parseSipProxy),
   websocket: parsedString(parseWebSocketUrl).optional(),
   instanceId: parsedString(parseInstanceId),
+  /**
+   * The local IP address for SIP and RTP (bound and advertised); unset: the address this machine
+   * uses to reach sip.proxy.
+   */
+  localAddress: parsedString(parseLocalAddress).optional(),
   /** Requested registration lifetime in seconds (RFC 3261 §10.2.1.1). */
   registrationExpires: z
     .number({ error: "must be a number of seconds, e.g. 3600" })
