@@ -84,9 +84,9 @@ export class SipAttacker {
     return new SipAttacker(account, ua, transport, registration);
   }
 
-  /** The Call-Info value that replays `echo` under mallory's own JID and a made-up thread. */
-  static replayCallInfo(echo: string): string {
-    return `<xmpp:mallory@chat.example.test/evil?message;thread=stolen>;purpose=impp;token=${freshToken()};echo=${echo}`;
+  /** The Call-Info value that replays `echo` under the attacker's own JID and a made-up thread. */
+  static replayCallInfo(ownJid: string, echo: string): string {
+    return `<xmpp:${ownJid}/evil?message;thread=stolen>;purpose=impp;token=${freshToken()};echo=${echo}`;
   }
 
   /** Sends an INVITE to `target` carrying `callInfo`; resolves with how the call ended. */

@@ -817,7 +817,7 @@ class Demo {
       `registered as ${info.accounts.mallory.aor} with her own valid password`,
     );
     const a0 = alice.mark;
-    const callInfo = SipAttacker.replayCallInfo(token);
+    const callInfo = SipAttacker.replayCallInfo(info.accounts.mallory.jid, token);
     const { ended } = await this.attacker.invite(info.accounts.alice.aor, callInfo);
     this.t.event(
       "mallory → alice",

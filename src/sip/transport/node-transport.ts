@@ -4,7 +4,7 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { createServer, isIP, connect as netConnect, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, connect as tlsConnect } from "node:tls";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Clock, TimerHandle } from "../../common/clock.js";
@@ -343,7 +343,10 @@ export class NodeTransportLayer implements SipTransportLayer {
           ? tlsConnect({
               host: target.host,
               port: target.port,
-              servername: target.serverName ?? target.host,
+              // RFC 6066 §3: SNI carries host names only, never an IP address literal.
+              ...(target.serverName !== undefined || isIP(target.host) === 0
+                ? { servername: target.serverName ?? target.host }
+                : {}),
               ...(this.options.ca ? { ca: this.options.ca } : {}),
             })
           : netConnect({ host: target.host, port: target.port });
