@@ -52,11 +52,11 @@ try {
   const off = await sizes(info, false);
   const extra = on.map((b, i) => b - off[i]!);
   console.log("message  with profile  without  extra bytes");
-  extra.forEach((x, i) =>
+  for (const [i, x] of extra.entries()) {
     console.log(
       `${String(i + 1).padStart(7)}  ${String(on[i]).padStart(12)}  ${String(off[i]).padStart(7)}  ${String(x).padStart(11)}`,
-    ),
-  );
+    );
+  }
   const later = extra.slice(1);
   console.log(`first message: ${extra[0]} extra bytes (the <sip/> advertisement)`);
   console.log(
