@@ -35,4 +35,9 @@ apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing
 for svc in prosody kamailio ejabberd; do
   service "$svc" stop >/dev/null 2>&1 || true
 done
+# ejabberd's package scripts run ejabberdctl, which leaves Erlang's epmd listening on every
+# interface (port 4369); the sandbox needs no epmd (src/sandbox/ejabberd.ts), so stop it.
+if printf '%s\n' "${missing[@]}" | grep -qx ejabberd; then
+  epmd -kill >/dev/null 2>&1 || pkill -x epmd >/dev/null 2>&1 || true
+fi
 echo "system packages: done"
