@@ -14,6 +14,7 @@ import { type Clock, systemClock } from "../common/clock.js";
 import type { ApiEvent } from "../endpoint/api/contract.js";
 import type { ReadyLine } from "../endpoint/daemon.js";
 import { livePidsInGroup, stopGroup } from "../sandbox/processes.js";
+import { tracedMessages } from "./daemon-log.js";
 import { EventStreamClient } from "./tui/event-stream.js";
 import { RpcClient } from "./tui/rpc-client.js";
 
@@ -224,29 +225,13 @@ export class DemoEndpoint {
 
   /** The wire traffic the daemon traced (`--trace`), oldest first, read from its log. */
   wire(protocol: "sip" | "xmpp", dir: "in" | "out"): string[] {
-    const lines: string[] = [];
     let text = "";
     try {
       text = readFileSync(this.logFile, "utf8");
     } catch {
-      return lines;
+      return [];
     }
-    for (const line of text.split("\n")) {
-      if (!line.startsWith("{")) continue;
-      try {
-        const e = JSON.parse(line) as {
-          level?: string;
-          area?: string;
-          dir?: string;
-          message?: string;
-        };
-        if (e.level === "trace" && e.area === protocol && e.dir === dir && e.message)
-          lines.push(e.message);
-      } catch {
-        // a line cut short while the daemon writes it
-      }
-    }
-    return lines;
+    return tracedMessages(text.split("\n"), protocol, dir);
   }
 
   /** Stops the event stream and lets the daemon outlive this process (--keep). */

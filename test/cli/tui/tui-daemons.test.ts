@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { DaemonProcess } from "../../endpoint/support/daemon-process.js";
-import { befriend, Daemons } from "../../endpoint/support/pair.js";
+import { Daemons } from "../../endpoint/support/pair.js";
 import { repoRoot } from "../../helpers/paths.js";
 import { useSandbox } from "../../helpers/sandbox.js";
 import { TuiPty } from "./tui-pty.js";
@@ -31,9 +31,7 @@ describe("duet tui on real daemons", () => {
 
   before(
     async () => {
-      alice = await daemons.start("alice");
-      bob = await daemons.start("bob", { autoAnswer: true });
-      await befriend(alice, bob);
+      ({ alice, bob } = await daemons.friends({ bob: { autoAnswer: true } }));
     },
     { timeout: 60_000 },
   );

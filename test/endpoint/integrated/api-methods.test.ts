@@ -7,7 +7,7 @@ import { before, describe, it } from "node:test";
 import { RpcCallError } from "../../../src/cli/tui/rpc-client.js";
 import { useSandbox } from "../../helpers/sandbox.js";
 import type { DaemonProcess } from "../support/daemon-process.js";
-import { befriend, Daemons } from "../support/pair.js";
+import { Daemons } from "../support/pair.js";
 
 async function rpcError(p: Promise<unknown>): Promise<RpcCallError> {
   try {
@@ -27,9 +27,7 @@ describe("the daemon API on real daemons", () => {
 
   before(
     async () => {
-      alice = await daemons.start("alice");
-      bob = await daemons.start("bob");
-      await befriend(alice, bob);
+      ({ alice, bob } = await daemons.friends());
     },
     { timeout: 60_000 },
   );

@@ -15,7 +15,7 @@ import { before, describe, it } from "node:test";
 import { parseIvf, serializeIvf } from "../../../src/media/video/ivf.js";
 import { useSandbox } from "../../helpers/sandbox.js";
 import type { DaemonProcess } from "../support/daemon-process.js";
-import { befriend, Daemons, sleep, TONES, toneShare } from "../support/pair.js";
+import { Daemons, sleep, TONES, toneShare } from "../support/pair.js";
 import { callThenChat } from "../support/scenarios.js";
 
 const VIDEO = {
@@ -36,13 +36,11 @@ describe("integrated endpoint: chat, calls, media (issue 6, 1-3)", () => {
 
   before(
     async () => {
-      alice = await daemons.start("alice");
       mkdirSync(daemons.root, { recursive: true });
       writeFileSync(videoFile(daemons.root), serializeIvf(VIDEO));
-      bob = await daemons.start("bob", {
-        extra: ["--trace", "xmpp", "--video", `file:${videoFile(daemons.root)}`],
-      });
-      await befriend(alice, bob);
+      ({ alice, bob } = await daemons.friends({
+        bob: { extra: ["--trace", "xmpp", "--video", `file:${videoFile(daemons.root)}`] },
+      }));
     },
     { timeout: 60_000 },
   );

@@ -32,9 +32,10 @@ describe("integrated endpoint: hostile peers (issue 6, 7)", () => {
   before(
     async () => {
       const info = sandbox();
-      alice = await daemons.start("alice", { extra: ["--trace", "xmpp"] });
-      bob = await daemons.start("bob", { extra: ["--trace", "xmpp"] });
-      await befriend(alice, bob);
+      ({ alice, bob } = await daemons.friends({
+        alice: { extra: ["--trace", "xmpp"] },
+        bob: { extra: ["--trace", "xmpp"] },
+      }));
       mallory = await SipPeer.start(info, info.accounts.mallory);
       // Alice chats with bob: her first message carries the token she issued to him.
       const b0 = bob.mark;

@@ -12,7 +12,7 @@ import { addXmppAccount } from "../../../src/sandbox/index.js";
 import { useSandbox } from "../../helpers/sandbox.js";
 import { Baresip } from "../../sip/support/baresip.js";
 import type { DaemonProcess } from "../support/daemon-process.js";
-import { befriend, Daemons, sleep } from "../support/pair.js";
+import { Daemons, sleep } from "../support/pair.js";
 import { SlixmppContact } from "../support/plain-peers.js";
 
 describe("integrated endpoint: presence, discovery, separated peers (issue 6, 4-6)", () => {
@@ -26,9 +26,7 @@ describe("integrated endpoint: presence, discovery, separated peers (issue 6, 4-
   before(
     async () => {
       const info = sandbox();
-      alice = await daemons.start("alice", { extra: ["--trace", "sip,xmpp"] });
-      bob = await daemons.start("bob");
-      await befriend(alice, bob);
+      ({ alice, bob } = await daemons.friends({ alice: { extra: ["--trace", "sip,xmpp"] } }));
       // A plain XMPP user (a fresh account: carol and mallory have roles of their own below).
       const user = `plain-${randomBytes(3).toString("hex")}`;
       plainJid = addXmppAccount(info, user, `${user}-pw`);
@@ -45,6 +43,20 @@ describe("integrated endpoint: presence, discovery, separated peers (issue 6, 4-
     { timeout: 90_000 },
   );
   after(() => plain?.stop());
+
+  /** Alice calls bob in their chat and bob answers; `since` is bob's event mark before. */
+  async function aliceCallsBob(since: number) {
+    const conv = await alice.rpc.call("conversations.start", {
+      peer: `xmpp:${sandbox().accounts.bob.jid}`,
+    });
+    const { call } = await alice.rpc.call("calls.start", {
+      conversation: conv.conversation,
+      media: ["audio"],
+    });
+    const ring = await bob.waitFor("call.incoming", () => true, { since });
+    await bob.rpc.call("calls.answer", { call: ring.call });
+    return { call, ring };
+  }
 
   it("4. presence shows the SIP side and on-the-phone during a call, and reverts after", {
     timeout: 60_000,
@@ -63,15 +75,7 @@ describe("integrated endpoint: presence, discovery, separated peers (issue 6, 4-
 
     const b0 = bob.mark;
     const p0 = plain.mark;
-    const conv = await alice.rpc.call("conversations.start", {
-      peer: `xmpp:${info.accounts.bob.jid}`,
-    });
-    const { call } = await alice.rpc.call("calls.start", {
-      conversation: conv.conversation,
-      media: ["audio"],
-    });
-    const ring = await bob.waitFor("call.incoming", () => true, { since: b0 });
-    await bob.rpc.call("calls.answer", { call: ring.call });
+    const { call } = await aliceCallsBob(b0);
     const busy = await bob.waitFor(
       "presence.changed",
       (e) => e.jid === aliceJid && e.presence.sip?.call === "busy",
@@ -118,15 +122,7 @@ describe("integrated endpoint: presence, discovery, separated peers (issue 6, 4-
     const aliceJid = info.accounts.alice.jid;
     await alice.rpc.call("presence.set", { show: "away", status: "lunch" });
     const b0 = bob.mark;
-    const conv = await alice.rpc.call("conversations.start", {
-      peer: `xmpp:${info.accounts.bob.jid}`,
-    });
-    const { call } = await alice.rpc.call("calls.start", {
-      conversation: conv.conversation,
-      media: ["audio"],
-    });
-    const ring = await bob.waitFor("call.incoming", () => true, { since: b0 });
-    await bob.rpc.call("calls.answer", { call: ring.call });
+    const { call, ring } = await aliceCallsBob(b0);
     const busy = await bob.waitFor(
       "presence.changed",
       (e) => e.jid === aliceJid && e.presence.sip?.call === "busy",

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { useSandbox } from "../../helpers/sandbox.js";
 import type { DaemonProcess } from "../support/daemon-process.js";
-import { befriend, Daemons } from "../support/pair.js";
+import { Daemons } from "../support/pair.js";
 
 describe("the profile switched off (issue 8)", () => {
   const sandbox = useSandbox();
@@ -23,9 +23,7 @@ describe("the profile switched off (issue 8)", () => {
       const config = JSON.parse(readFileSync(info.accounts.alice.config, "utf8")) as object;
       const off = join(daemons.root, "alice-profile-off.json");
       writeFileSync(off, JSON.stringify({ ...config, coex: { enabled: false } }), { mode: 0o600 });
-      alice = await daemons.start("alice", { config: off });
-      bob = await daemons.start("bob");
-      await befriend(alice, bob);
+      ({ alice, bob } = await daemons.friends({ alice: { config: off } }));
     },
     { timeout: 60_000 },
   );

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { tracedMessages } from "../../../src/cli/daemon-log.js";
 import { EventStreamClient } from "../../../src/cli/tui/event-stream.js";
 import { RpcClient } from "../../../src/cli/tui/rpc-client.js";
 import { systemClock } from "../../../src/common/clock.js";
@@ -179,23 +180,7 @@ export class DaemonProcess {
 
   /** The wire traffic the daemon traced (`--trace`), oldest first. */
   wire(protocol: "sip" | "xmpp", dir: "in" | "out"): string[] {
-    const out: string[] = [];
-    for (const line of this.stderr) {
-      if (!line.startsWith("{")) continue;
-      try {
-        const e = JSON.parse(line) as {
-          level?: string;
-          area?: string;
-          dir?: string;
-          message?: string;
-        };
-        if (e.level === "trace" && e.area === protocol && e.dir === dir && e.message)
-          out.push(e.message);
-      } catch {
-        // not a log line
-      }
-    }
-    return out;
+    return tracedMessages(this.stderr, protocol, dir);
   }
 
   /** How many events have been seen so far (a mark for `since`). */

@@ -38,6 +38,19 @@ export class Daemons {
     return d;
   }
 
+  /** Alice's and bob's daemons, made contacts of each other (the start of most scenarios). */
+  async friends(
+    opts: {
+      alice?: Partial<DaemonStart> & { tag?: string };
+      bob?: Partial<DaemonStart> & { tag?: string };
+    } = {},
+  ): Promise<{ alice: DaemonProcess; bob: DaemonProcess }> {
+    const alice = await this.start("alice", opts.alice);
+    const bob = await this.start("bob", opts.bob);
+    await befriend(alice, bob);
+    return { alice, bob };
+  }
+
   async stop(d: DaemonProcess): Promise<void> {
     this.all.delete(d);
     await d.stop();
