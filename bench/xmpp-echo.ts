@@ -6,11 +6,21 @@
 // Fairness: every pair sends the same stanzas (id + XEP-0359 origin-id, no receipt request),
 // none enables carbons, all have XEP-0198 stream management on (printed per pair), and the
 // pairs are measured in interleaved rounds. Besides wall-clock figures, which on a shared
-// machine are mostly the server's and the scheduler's, it prints the event loop's busy time
-// per round trip: what the two clients of a pair cost, in this process.
+// machine are mostly the server's and the scheduler's, it prints the CPU time (user + system)
+// per round trip of the pair's process: what its two clients cost.
+//
+// Each pair runs in a child process of its own (this script, forked), driven by the parent
+// over IPC: in one shared process the three stacks' code and garbage met in one heap and one
+// JIT, so a pair's figures depended on which others were loaded beside it (an application has
+// one XMPP stack). Run side by side in one process, our pair's event-loop busy time per round
+// trip came out 1.4–1.6× the raw pair's; in processes of their own, the same clients' CPU time
+// per round trip was level. (Busy time is not CPU time either: it counts every wake-up of the
+// loop, and under a sampling profiler even the idle Nagle pair read as busy.)
 //
 //   npx tsc -p tsconfig.json && node dist/bench/xmpp-echo.js [roundTrips] [throughputMessages] [rounds]
+import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { client as rawClient, xml } from "@xmpp/client";
 import {
   addXmppAccount,
@@ -37,22 +47,36 @@ interface Pair {
   close(): Promise<void>;
 }
 
-function account(
-  info: SandboxInfo,
-  prefix: string,
-): { jid: string; user: string; password: string } {
+interface Account {
+  readonly jid: string;
+  readonly user: string;
+  readonly password: string;
+}
+
+/** What a child process needs to connect its pair (accounts are made by the parent). */
+interface PairSetup {
+  readonly kind: PairKind;
+  readonly service: string;
+  readonly domain: string;
+  readonly a: Account;
+  readonly b: Account;
+}
+
+type PairKind = "ours" | "raw-nodelay" | "raw";
+
+function account(info: SandboxInfo, prefix: string): Account {
   const user = `${prefix}-${randomBytes(3).toString("hex")}`;
   const password = `${user}-pw`;
   return { jid: addXmppAccount(info, user, password), user, password };
 }
 
-async function ourPair(info: SandboxInfo): Promise<Pair> {
+async function ourPair(setup: PairSetup): Promise<Pair> {
   const make = (a: { jid: string; password: string }, resource: string) =>
     new XmppClient({
       jid: a.jid,
       password: a.password,
       resource,
-      service: info.xmpp.tcpUrl,
+      service: setup.service,
       tls: "none",
       logger: new MemoryLogger(),
       keepAlive: false,
@@ -61,8 +85,8 @@ async function ourPair(info: SandboxInfo): Promise<Pair> {
       autoReceipts: false,
       carbons: false,
     });
-  const a = make(account(info, "ours-a"), "a");
-  const b = make(account(info, "ours-b"), "b");
+  const a = make(setup.a, "a");
+  const b = make(setup.b, "b");
   await a.connect();
   await b.connect();
   b.messaging.events.on("message", (e) => {
@@ -113,17 +137,17 @@ function rawChat(to: string, body: string) {
  * Two raw @xmpp/client clients; with `noDelay`, their TCP sockets get TCP_NODELAY as ours do,
  * so that the comparison isolates what our layer costs per message.
  */
-async function rawPair(info: SandboxInfo, noDelay = false): Promise<Pair> {
+async function rawPair(setup: PairSetup, noDelay: boolean): Promise<Pair> {
   const make = (a: { user: string; password: string }, resource: string) =>
     rawClient({
-      service: info.xmpp.tcpUrl,
-      domain: info.domains.xmpp,
+      service: setup.service,
+      domain: setup.domain,
       username: a.user,
       password: a.password,
       resource,
     } as never);
-  const a = make(account(info, "raw-a"), "a");
-  const b = make(account(info, "raw-b"), "b");
+  const a = make(setup.a, "a");
+  const b = make(setup.b, "b");
   for (const c of [a, b]) {
     c.on("error", () => {});
     if (noDelay) {
@@ -174,8 +198,9 @@ interface Figures {
   readonly p99Ms: number;
   readonly messagesPerSecond: number;
   /**
-   * Event-loop busy time per round trip (µs): the work of both clients of the pair (our layer
-   * plus the library, parsing and serialising) in this process, without the server's.
+   * CPU time (user + system) per round trip (µs) of the pair's process: the work of both its
+   * clients (our layer plus the library, parsing, serialising, socket calls, garbage
+   * collection), without the server's.
    */
   readonly clientUsPerRoundTrip: number;
   /** Echoes that never came back (reported, not hidden; a round trip waits at most LOST_MS). */
@@ -197,7 +222,7 @@ class Driver {
   readonly latencies: number[] = [];
   /** Per round: the median round trip of that round's block. */
   readonly roundMedians: number[] = [];
-  private busyMs = 0;
+  private cpuMicros = 0;
   private echoed = 0;
   private throughputMs = 0;
   lost = 0;
@@ -227,15 +252,16 @@ class Driver {
     for (let i = 0; i < count; i++) await this.roundTrip(`warm-${i}`);
   }
 
-  /** `count` round trips in a row; records them and the event loop's busy time meanwhile. */
+  /** `count` round trips in a row; records them and the process's CPU time meanwhile. */
   async latencyBlock(round: number, count: number): Promise<void> {
     const block: number[] = [];
-    const before = performance.eventLoopUtilization();
+    const before = process.cpuUsage();
     for (let i = 0; i < count; i++) {
       const ms = await this.roundTrip(`rt-${round}-${i}`);
       if (ms !== null) block.push(ms);
     }
-    this.busyMs += performance.eventLoopUtilization(before).active;
+    const cpu = process.cpuUsage(before);
+    this.cpuMicros += cpu.user + cpu.system;
     this.latencies.push(...block);
     if (block.length > 0) this.roundMedians.push(percentile(sorted(block), 50));
   }
@@ -278,7 +304,7 @@ class Driver {
       medianMs: percentile(all, 50),
       p99Ms: percentile(all, 99),
       messagesPerSecond: (this.echoed / this.throughputMs) * 1000,
-      clientUsPerRoundTrip: (this.busyMs * 1000) / Math.max(1, this.latencies.length),
+      clientUsPerRoundTrip: this.cpuMicros / Math.max(1, this.latencies.length),
       lost: this.lost,
     };
   }
@@ -286,41 +312,148 @@ class Driver {
 
 const fmt = (n: number, digits = 3) => n.toFixed(digits);
 
+/** What the parent asks a pair's process to do; each request gets one reply. */
+type Request =
+  | { readonly op: "connect"; readonly setup: PairSetup }
+  | { readonly op: "warmUp"; readonly count: number }
+  | { readonly op: "latency"; readonly round: number; readonly count: number }
+  | { readonly op: "throughput"; readonly round: number; readonly count: number }
+  | { readonly op: "figures" }
+  | { readonly op: "close" };
+
+interface PairReport {
+  readonly name: string;
+  readonly description: string;
+  readonly figures: Figures;
+  readonly roundMedians: readonly number[];
+}
+
+/** The child side: one pair, driven by the parent's requests. */
+async function servePair(): Promise<void> {
+  let driver: Driver | undefined;
+  const handle = async (req: Request): Promise<unknown> => {
+    if (req.op === "connect") {
+      const { setup } = req;
+      const pair =
+        setup.kind === "ours"
+          ? await ourPair(setup)
+          : await rawPair(setup, setup.kind === "raw-nodelay");
+      driver = new Driver(pair);
+      return null;
+    }
+    if (!driver) throw new Error(`"${req.op}" before "connect"`);
+    switch (req.op) {
+      case "warmUp":
+        return driver.warmUp(req.count);
+      case "latency":
+        return driver.latencyBlock(req.round, req.count);
+      case "throughput":
+        return driver.throughputBlock(req.round, req.count);
+      case "figures":
+        return {
+          name: driver.pair.name,
+          description: driver.pair.describe(),
+          figures: driver.figures(),
+          roundMedians: driver.roundMedians,
+        } satisfies PairReport;
+      case "close":
+        await driver.pair.close();
+        return null;
+    }
+  };
+  // The parent hangs up when the run ends: exit normally (so that --cpu-prof and the like write
+  // their files), whatever is still open.
+  process.on("disconnect", () => process.exit(0));
+  process.on("message", (req: Request) => {
+    handle(req).then(
+      (result) => process.send!({ ok: true, result: result ?? null }),
+      (err: unknown) => process.send!({ ok: false, error: String(err) }),
+    );
+  });
+}
+
+/** The parent's handle on one pair's process: one request at a time. */
+class PairProcess {
+  private readonly child: ChildProcess;
+
+  constructor(readonly kind: PairKind) {
+    this.child = fork(fileURLToPath(import.meta.url), ["--pair"], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      execArgv: process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(" ") : [],
+    });
+  }
+
+  ask<T>(req: Request): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`the ${this.kind} pair's process exited (${code}) during "${req.op}"`));
+      this.child.once("exit", onExit);
+      this.child.once("message", (m: { ok: boolean; result?: T; error?: string }) => {
+        this.child.off("exit", onExit);
+        if (m.ok) resolve(m.result as T);
+        else reject(new Error(`the ${this.kind} pair failed "${req.op}": ${m.error}`));
+      });
+      this.child.send(req);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.ask({ op: "close" }).catch(() => {});
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    if (this.child.connected) this.child.disconnect();
+    const timer = setTimeout(() => this.child.kill(), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
 async function main(): Promise<void> {
   const info = await startSandbox();
-  const pairs: Pair[] = [];
+  const kinds: PairKind[] = ["ours", "raw-nodelay", "raw"];
+  const prefixes: Record<PairKind, string> = { ours: "ours", "raw-nodelay": "rawnd", raw: "raw" };
+  const pairs = kinds.map((kind) => new PairProcess(kind));
   try {
-    // One pair of each kind, all connected for the whole run; the measurements are interleaved
-    // in rounds (the order rotating from round to round) so that the load of a shared machine
-    // and the server's growing archives fall on all three alike.
-    pairs.push(await ourPair(info), await rawPair(info, true), await rawPair(info, false));
-    const drivers = pairs.map((p) => new Driver(p));
-    for (const d of drivers) {
-      progress(`warming up ${d.pair.name}…`);
-      await d.warmUp(WARMUP);
+    // One pair of each kind, each in its own process and all connected for the whole run; the
+    // measurements are interleaved in rounds (the order rotating from round to round) so that
+    // the load of a shared machine and the server's growing archives fall on all three alike.
+    for (const p of pairs) {
+      const setup: PairSetup = {
+        kind: p.kind,
+        service: info.xmpp.tcpUrl,
+        domain: info.domains.xmpp,
+        a: account(info, `${prefixes[p.kind]}-a`),
+        b: account(info, `${prefixes[p.kind]}-b`),
+      };
+      await p.ask({ op: "connect", setup });
     }
-    const rotated = (round: number) =>
-      drivers.map((_, i) => drivers[(i + round) % drivers.length]!);
+    for (const p of pairs) {
+      progress(`warming up the ${p.kind} pair…`);
+      await p.ask({ op: "warmUp", count: WARMUP });
+    }
+    const rotated = (round: number) => pairs.map((_, i) => pairs[(i + round) % pairs.length]!);
     const perRound = Math.max(1, Math.round(ROUND_TRIPS / ROUNDS));
     for (let round = 0; round < ROUNDS; round++) {
       progress(`round ${round + 1}/${ROUNDS}: round trips…`);
-      for (const d of rotated(round)) await d.latencyBlock(round, perRound);
+      for (const p of rotated(round)) await p.ask({ op: "latency", round, count: perRound });
     }
     const messagesPerRound = Math.max(1, Math.round(THROUGHPUT_MESSAGES / ROUNDS));
     for (let round = 0; round < ROUNDS; round++) {
       progress(`round ${round + 1}/${ROUNDS}: throughput…`);
-      for (const d of rotated(round)) await d.throughputBlock(round, messagesPerRound);
+      for (const p of rotated(round)) {
+        await p.ask({ op: "throughput", round, count: messagesPerRound });
+      }
     }
+    const results: PairReport[] = [];
+    for (const p of pairs) results.push(await p.ask<PairReport>({ op: "figures" }));
 
     console.log(
-      `xmpp-echo through Prosody (${perRound * ROUNDS} round trips and ${messagesPerRound * ROUNDS} messages per pair, window ${WINDOW}, ${ROUNDS} interleaved rounds)`,
+      `xmpp-echo through Prosody (${perRound * ROUNDS} round trips and ${messagesPerRound * ROUNDS} messages per pair, window ${WINDOW}, ${ROUNDS} interleaved rounds, one process per pair)`,
     );
-    for (const p of pairs) console.log(`  ${p.name.padEnd(18)} ${p.describe()}`);
-    const results = drivers.map((d) => ({ name: d.pair.name, figures: d.figures(), driver: d }));
+    for (const r of results) console.log(`  ${r.name.padEnd(18)} ${r.description}`);
     for (const r of results) {
       const f = r.figures;
       console.log(
-        `  ${r.name.padEnd(18)} median ${fmt(f.medianMs)} ms  p99 ${fmt(f.p99Ms)} ms  ${fmt(f.messagesPerSecond, 0)} msgs/s  client ${fmt(f.clientUsPerRoundTrip, 0)} µs/rt  lost ${f.lost}`,
+        `  ${r.name.padEnd(18)} median ${fmt(f.medianMs)} ms  p99 ${fmt(f.p99Ms)} ms  ${fmt(f.messagesPerSecond, 0)} msgs/s  client CPU ${fmt(f.clientUsPerRoundTrip, 0)} µs/rt  lost ${f.lost}`,
       );
     }
     const [ours, ...raws] = results;
@@ -328,21 +461,22 @@ async function main(): Promise<void> {
       const a = ours!.figures;
       const b = raw.figures;
       // The spread of the median ratio over the rounds (each round's blocks ran back to back).
-      const roundRatios = ours!.driver.roundMedians
-        .map((m, i) => m / (raw.driver.roundMedians[i] ?? Number.NaN))
+      const roundRatios = ours!.roundMedians
+        .map((m, i) => m / (raw.roundMedians[i] ?? Number.NaN))
         .filter((x) => Number.isFinite(x));
       console.log(
         `  ratio ours / ${raw.name}: median ${fmt(a.medianMs / b.medianMs, 2)} ` +
           `(rounds ${fmt(Math.min(...roundRatios), 2)}–${fmt(Math.max(...roundRatios), 2)})  ` +
           `p99 ${fmt(a.p99Ms / b.p99Ms, 2)}  ` +
           `throughput ${fmt(a.messagesPerSecond / b.messagesPerSecond, 2)} (higher is better)  ` +
-          `client µs/rt ${fmt(a.clientUsPerRoundTrip / b.clientUsPerRoundTrip, 2)}`,
+          `client CPU µs/rt ${fmt(a.clientUsPerRoundTrip / b.clientUsPerRoundTrip, 2)}`,
       );
     }
   } finally {
-    for (const p of pairs) await p.close().catch(() => {});
+    for (const p of pairs) await p.close();
     await stopSandbox(info.dir);
   }
 }
 
-await main();
+if (process.argv.includes("--pair")) await servePair();
+else await main();

@@ -5,35 +5,62 @@
 // `capacity` keys, the old generation is forgotten whole and the young one becomes old. Every
 // message pays one or two lookups and one insertion, never a deletion; the newest `capacity`
 // keys are always remembered, and none older than the newest 2 × `capacity`.
+//
+// A key is an id within a scope (a sender's bare JID, say), kept as a set of ids per scope
+// rather than one joined string: a joined key is a new string to hash on every message, while
+// the scope is usually the same string object each time (see jid.ts) and hashes for free.
+
+/** An id and what it is unique within. */
+export interface SeenKey {
+  readonly scope: string;
+  readonly id: string;
+}
+
+class Generation {
+  private readonly byScope = new Map<string, Set<string>>();
+  size = 0;
+
+  has(key: SeenKey): boolean {
+    return this.byScope.get(key.scope)?.has(key.id) ?? false;
+  }
+
+  /** Adds a key this generation does not hold yet. */
+  addNew(key: SeenKey): void {
+    let ids = this.byScope.get(key.scope);
+    if (ids === undefined) {
+      ids = new Set();
+      this.byScope.set(key.scope, ids);
+    }
+    ids.add(key.id);
+    this.size++;
+  }
+}
+
 export class SeenKeys {
-  private young = new Set<string>();
-  private old = new Set<string>();
+  private young = new Generation();
+  private old = new Generation();
   private readonly generationSize: number;
 
   constructor(capacity = 5000) {
     this.generationSize = Math.max(1, capacity);
   }
 
-  /** Records the keys; true when none of them had been seen before. */
-  firstTime(keys: readonly string[]): boolean {
+  /** Records the keys (distinct ones); true when none of them had been seen before. */
+  firstTime(keys: readonly SeenKey[]): boolean {
     let seen = false;
     for (const k of keys) {
-      if (this.young.has(k) || this.old.has(k)) {
+      if (this.young.has(k)) {
         seen = true;
-        break;
+        continue;
       }
+      if (this.old.has(k)) seen = true;
+      // A key seen again in the old generation is remembered as young, like a new one.
+      if (this.young.size >= this.generationSize) {
+        this.old = this.young;
+        this.young = new Generation();
+      }
+      this.young.addNew(k);
     }
-    // A key seen again is remembered as young, like a new one.
-    for (const k of keys) this.remember(k);
     return !seen;
-  }
-
-  private remember(key: string): void {
-    if (this.young.has(key)) return;
-    if (this.young.size >= this.generationSize) {
-      this.old = this.young;
-      this.young = new Set();
-    }
-    this.young.add(key);
   }
 }

@@ -41,6 +41,10 @@ function fitsOctets(part: string): boolean {
 /** Parses a JID, or returns null when it is not one (never throws). */
 export function parseJid(text: unknown): Jid | null {
   if (typeof text !== "string" || text === "") return null;
+  return known(text).jid;
+}
+
+function parseUncached(text: string): Jid | null {
   const slash = text.indexOf("/");
   const bareText = slash === -1 ? text : text.slice(0, slash);
   const resource = slash === -1 ? "" : text.slice(slash + 1);
@@ -52,7 +56,38 @@ export function parseJid(text: unknown): Jid | null {
   if (domain === "" || /[@/\s<>]/.test(domain) || domain.endsWith(".")) return null;
   if (local !== "" && FORBIDDEN_LOCAL.test(local)) return null;
   if (!fitsOctets(local) || !fitsOctets(domain) || !fitsOctets(resource)) return null;
-  return { local: local.toLowerCase(), domain: domain.toLowerCase(), resource };
+  return Object.freeze({ local: local.toLowerCase(), domain: domain.toLowerCase(), resource });
+}
+
+/** A JID text as parsed, with its bare and normal forms worked out when first asked for. */
+interface KnownJid {
+  readonly jid: Jid | null;
+  bare?: string | null;
+  normal?: string | null;
+}
+
+/**
+ * JIDs already parsed, by their text. A client meets the same few addresses (its own, its
+ * server's, its contacts') on nearly every stanza, and several layers read each one — the
+ * inbound guard, the feature modules, duplicate detection — so each text is parsed once and its
+ * bare form built once; handing back the same strings also lets the engine reuse their hashes
+ * in the maps they key. Bounded against a peer that sends endless new addresses: cleared whole
+ * when full, and texts longer than any real address are never kept.
+ */
+const knownJids = new Map<string, KnownJid>();
+const KNOWN_JIDS_LIMIT = 1024;
+const KNOWN_TEXT_MAX = 256;
+
+function known(text: string): KnownJid {
+  let entry = knownJids.get(text);
+  if (entry === undefined) {
+    entry = { jid: parseUncached(text) };
+    if (text.length <= KNOWN_TEXT_MAX) {
+      if (knownJids.size >= KNOWN_JIDS_LIMIT) knownJids.clear();
+      knownJids.set(text, entry);
+    }
+  }
+  return entry;
 }
 
 export function formatJid(jid: Jid): string {
@@ -66,14 +101,18 @@ export function bareOf(jid: Jid): Jid {
 
 /** The bare JID of a JID given as text, normalised; null when it is not a JID. */
 export function bareJid(text: unknown): string | null {
-  const jid = parseJid(text);
-  return jid ? formatJid(bareOf(jid)) : null;
+  if (typeof text !== "string" || text === "") return null;
+  const entry = known(text);
+  if (entry.bare === undefined) entry.bare = entry.jid ? formatJid(bareOf(entry.jid)) : null;
+  return entry.bare;
 }
 
 /** The normalised form of a full or bare JID given as text; null when it is not a JID. */
 export function normalJid(text: unknown): string | null {
-  const jid = parseJid(text);
-  return jid ? formatJid(jid) : null;
+  if (typeof text !== "string" || text === "") return null;
+  const entry = known(text);
+  if (entry.normal === undefined) entry.normal = entry.jid ? formatJid(entry.jid) : null;
+  return entry.normal;
 }
 
 export function resourceOf(text: string): string {

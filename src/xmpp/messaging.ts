@@ -2,7 +2,7 @@
 // extension payloads; receiving with automatic XEP-0184 receipts and de-duplication across live
 // delivery, carbons and archive catch-up (by XEP-0359 ids).
 import type { XmppConnection } from "./connection.js";
-import { SeenKeys } from "./dedupe.js";
+import { type SeenKey, SeenKeys } from "./dedupe.js";
 import { TypedEmitter } from "./emitter.js";
 import { newStanzaId } from "./id.js";
 import { bareJid } from "./jid.js";
@@ -80,6 +80,9 @@ function isEnvelope(el: XmlElement): boolean {
   return false;
 }
 
+/** Where our archive's ids are kept in the duplicate memory: no JID is empty, so none collides. */
+const ARCHIVE_SCOPE = "";
+
 export class Messaging {
   readonly events: TypedEmitter<MessagingEvents>;
   private readonly seen = new SeenKeys();
@@ -156,10 +159,11 @@ export class Messaging {
     const direction = fromBare === own ? "outgoing" : "incoming";
     const archived = archiveId ?? message.stanzaIds.find((s) => bareJid(s.by) === own)?.id;
     if (archived) this.lastArchiveId = archived;
-    const keys: string[] = [];
-    if (archived) keys.push(`archive:${archived}`);
-    // Only XEP-0359 origin-ids are promised unique; plain stanza ids are often reused.
-    if (message.originId) keys.push(`origin:${fromBare}:${message.originId}`);
+    const keys: SeenKey[] = [];
+    if (archived) keys.push({ scope: ARCHIVE_SCOPE, id: archived });
+    // Only XEP-0359 origin-ids are promised unique (per sender); plain stanza ids are often
+    // reused.
+    if (message.originId) keys.push({ scope: fromBare ?? message.from, id: message.originId });
     if (keys.length > 0 && !this.seen.firstTime(keys)) return;
 
     if (message.type === "error") {

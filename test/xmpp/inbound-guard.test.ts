@@ -30,26 +30,34 @@ describe("inbound guard", () => {
 });
 
 describe("duplicate memory", () => {
+  const keys = (...ids: string[]) => ids.map((id) => ({ scope: "s", id }));
   it("recognises any key seen before and forgets the oldest beyond capacity", () => {
     const seen = new SeenKeys(3);
-    assert.equal(seen.firstTime(["a", "b"]), true);
-    assert.equal(seen.firstTime(["c", "b"]), false);
-    assert.equal(seen.firstTime(["d"]), true);
-    assert.equal(seen.firstTime(["e"]), true);
+    assert.equal(seen.firstTime(keys("a", "b")), true);
+    assert.equal(seen.firstTime(keys("c", "b")), false);
+    assert.equal(seen.firstTime(keys("d")), true);
+    assert.equal(seen.firstTime(keys("e")), true);
     // Remembered: the newest 3 keys at least (here a, b and c are still the older generation).
-    assert.equal(seen.firstTime(["c"]), false);
-    for (const k of ["f", "g", "h", "i", "j", "k"]) assert.equal(seen.firstTime([k]), true);
+    assert.equal(seen.firstTime(keys("c")), false);
+    for (const k of ["f", "g", "h", "i", "j", "k"]) assert.equal(seen.firstTime(keys(k)), true);
     // Forgotten: anything older than the newest 2 × 3 keys.
-    assert.equal(seen.firstTime(["a"]), true);
-    assert.equal(seen.firstTime(["d"]), true);
+    assert.equal(seen.firstTime(keys("a")), true);
+    assert.equal(seen.firstTime(keys("d")), true);
+  });
+  it("keeps the same id apart in different scopes", () => {
+    const seen = new SeenKeys(10);
+    assert.equal(seen.firstTime([{ scope: "alice@example.org", id: "1" }]), true);
+    assert.equal(seen.firstTime([{ scope: "bob@example.org", id: "1" }]), true);
+    assert.equal(seen.firstTime([{ scope: "alice@example.org", id: "1" }]), false);
+    assert.equal(seen.firstTime([{ scope: "", id: "1" }]), true);
   });
   it("always remembers the newest `capacity` keys", () => {
     const capacity = 5;
     const seen = new SeenKeys(capacity);
     for (let i = 0; i < 40; i++) {
-      assert.equal(seen.firstTime([`k${i}`]), true);
+      assert.equal(seen.firstTime(keys(`k${i}`)), true);
       for (let back = 0; back < capacity && back <= i; back++) {
-        assert.equal(seen.firstTime([`k${i - back}`]), false, `k${i - back} after k${i}`);
+        assert.equal(seen.firstTime(keys(`k${i - back}`)), false, `k${i - back} after k${i}`);
       }
     }
   });

@@ -38,4 +38,29 @@ describe("JIDs (RFC 7622)", () => {
       assert.equal(parseJid(`a@b/${resource}`) !== null, fits, `${utf8(resource)} octets`);
     }
   });
+  it("answers the same for a text seen before, and stays right past its memory's bound", () => {
+    // Every stanza's addresses are parsed by several layers: the results are remembered.
+    const first = parseJid("Bob@Chat.Example.Test/Desk");
+    assert.equal(parseJid("Bob@Chat.Example.Test/Desk"), first, "the same object again");
+    assert.ok(Object.isFrozen(first), "shared results cannot be changed by one reader");
+    assert.equal(bareJid("Bob@Chat.Example.Test/Desk"), "bob@chat.example.test");
+    assert.equal(normalJid("Bob@Chat.Example.Test/Desk"), "bob@chat.example.test/Desk");
+    assert.equal(parseJid("a@b/"), null);
+    assert.equal(parseJid("a@b/"), null, "a rejected text stays rejected");
+    // Far more distinct addresses than are remembered, then the first ones again.
+    for (let i = 0; i < 5000; i++) {
+      assert.equal(bareJid(`user${i}@Example.Test/r${i}`), `user${i}@example.test`);
+    }
+    for (let i = 0; i < 10; i++) {
+      assert.deepEqual(parseJid(`user${i}@Example.Test/r${i}`), {
+        local: `user${i}`,
+        domain: "example.test",
+        resource: `r${i}`,
+      });
+    }
+    // A text longer than any address is answered but not kept.
+    const long = `a@b/${"x".repeat(900)}`;
+    assert.equal(parseJid(long)?.resource.length, 900);
+    assert.equal(bareJid(long), "a@b");
+  });
 });
