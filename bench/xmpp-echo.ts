@@ -18,6 +18,9 @@
 // loop, and under a sampling profiler even the idle Nagle pair read as busy.)
 //
 //   npx tsc -p tsconfig.json && node dist/bench/xmpp-echo.js [roundTrips] [throughputMessages] [rounds]
+//
+// BENCH_CHILD_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (say) passes Node options to the
+// pairs' processes, for profiling one stack at a time.
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
