@@ -19,6 +19,8 @@
 //
 //   npx tsc -p tsconfig.json && node dist/bench/xmpp-echo.js [roundTrips] [throughputMessages] [rounds]
 //
+//   node dist/bench/xmpp-echo.js --alone [trials] [roundTrips]   (see alone() below)
+//
 // BENCH_CHILD_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (say) passes Node options to the
 // pairs' processes, for profiling one stack at a time.
 import { type ChildProcess, fork } from "node:child_process";
@@ -481,5 +483,85 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * `--alone [trials] [roundTrips]`: ours and raw + TCP_NODELAY in turn, each trial one pair
+ * alone — its own process and its own sandbox, nothing else running — so that neither the other
+ * pairs' processes nor a server shared with them weigh on it. Each trial measures round trips,
+ * then throughput. Prints each trial and the median of each figure over the trials, with the
+ * ratios (for msgs/s, higher is better). With BENCH_CHILD_ARGS="--min-semi-space-size=16
+ * --max-semi-space-size=16" both stacks get the same young generation instead of the one V8's
+ * heuristics pick for each, which gave our process half again as many collections.
+ */
+async function alone(trials: number, roundTrips: number): Promise<void> {
+  const kinds: PairKind[] = ["ours", "raw-nodelay"];
+  const figures: Record<string, Figures[]> = { ours: [], "raw-nodelay": [] };
+  console.log(
+    `xmpp-echo --alone: ${trials} trials per stack, ${WARMUP_ALONE} round trips of warm-up then ${roundTrips} measured, then ${roundTrips} messages for throughput (window ${WINDOW}) on fresh accounts, one pair at a time with its own sandbox` +
+      (process.env.BENCH_CHILD_ARGS
+        ? `, pair processes run with ${process.env.BENCH_CHILD_ARGS}`
+        : ""),
+  );
+  for (let t = 0; t < trials; t++) {
+    for (const kind of kinds) {
+      const info = await startSandbox();
+      const pair = new PairProcess(kind);
+      try {
+        // Throughput on fresh accounts: past a few thousand messages between the same two
+        // accounts, the sandbox's Prosody starts holding messages for seconds (docs/xmpp.md).
+        const setup = (prefix: string): PairSetup => ({
+          kind,
+          service: info.xmpp.tcpUrl,
+          domain: info.domains.xmpp,
+          a: account(info, `${prefix}-a`),
+          b: account(info, `${prefix}-b`),
+        });
+        await pair.ask({ op: "connect", setup: setup("alone-rt") });
+        await pair.ask({ op: "warmUp", count: WARMUP_ALONE });
+        await pair.ask({ op: "latency", round: 0, count: roundTrips });
+        const latency = await pair.ask<PairReport>({ op: "figures" });
+        await pair.ask({ op: "close" });
+        await pair.ask({ op: "connect", setup: setup("alone-tp") });
+        await pair.ask({ op: "warmUp", count: WARMUP });
+        await pair.ask({ op: "throughput", round: 0, count: roundTrips });
+        const throughput = await pair.ask<PairReport>({ op: "figures" });
+        const report: PairReport = {
+          ...latency,
+          figures: {
+            ...latency.figures,
+            messagesPerSecond: throughput.figures.messagesPerSecond,
+            lost: latency.figures.lost + throughput.figures.lost,
+          },
+        };
+        figures[kind]!.push(report.figures);
+        const f = report.figures;
+        console.log(
+          `  trial ${t + 1} ${report.name.padEnd(18)} median ${fmt(f.medianMs)} ms  p99 ${fmt(f.p99Ms)} ms  ${fmt(f.messagesPerSecond, 0)} msgs/s  client CPU ${fmt(f.clientUsPerRoundTrip, 0)} µs/rt  lost ${f.lost}`,
+        );
+      } finally {
+        await pair.close();
+        await stopSandbox(info.dir);
+      }
+    }
+  }
+  const median = (kind: PairKind, pick: (f: Figures) => number) =>
+    percentile(sorted(figures[kind]!.map(pick)), 50);
+  const row = (label: string, pick: (f: Figures) => number, digits: number) => {
+    const a = median("ours", pick);
+    const b = median("raw-nodelay", pick);
+    console.log(
+      `  ${label.padEnd(16)} ours ${fmt(a, digits)}  raw + TCP_NODELAY ${fmt(b, digits)}  ratio ${fmt(a / b, 2)}`,
+    );
+  };
+  console.log("medians over the trials:");
+  row("round trip ms", (f) => f.medianMs, 3);
+  row("p99 ms", (f) => f.p99Ms, 3);
+  row("msgs/s", (f) => f.messagesPerSecond, 0);
+  row("client CPU µs/rt", (f) => f.clientUsPerRoundTrip, 0);
+}
+
+const WARMUP_ALONE = 500;
+
 if (process.argv.includes("--pair")) await servePair();
-else await main();
+else if (process.argv[2] === "--alone") {
+  await alone(Number(process.argv[3] ?? 6), Number(process.argv[4] ?? 3000));
+} else await main();
