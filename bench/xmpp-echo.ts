@@ -13,9 +13,10 @@
 // over IPC: in one shared process the three stacks' code and garbage met in one heap and one
 // JIT, so a pair's figures depended on which others were loaded beside it (an application has
 // one XMPP stack). Run side by side in one process, our pair's event-loop busy time per round
-// trip came out 1.4–1.6× the raw pair's; in processes of their own, the same clients' CPU time
-// per round trip was level. (Busy time is not CPU time either: it counts every wake-up of the
-// loop, and under a sampling profiler even the idle Nagle pair read as busy.)
+// trip came out 1.4–1.6× the raw pair's; in processes of their own the gap in CPU time per
+// round trip was smaller, and it varies from run to run (docs/xmpp.md has the figures). (Busy
+// time is not CPU time either: it counts every wake-up of the loop, and under a sampling
+// profiler even the idle Nagle pair read as busy.)
 //
 //   npx tsc -p tsconfig.json && node dist/bench/xmpp-echo.js [roundTrips] [throughputMessages] [rounds]
 //
