@@ -46,6 +46,12 @@ export function kamailioConfig(input: KamailioConfigInput): string {
   if (ports.wss !== null) listen.push(`listen=tls:${LOOPBACK}:${ports.wss}`);
   const wsPorts = [ports.ws, ports.wss].filter((p): p is number => p !== null);
   const tls = input.tlsConfigFile !== null;
+  // Kamailio 5.6 (Debian 12) with OpenSSL 3 is not safe with TLS in more than one TCP worker:
+  // OpenSSL state set up before the fork lives in shared memory and is used by every worker
+  // without a lock, so concurrent handshakes corrupt it (double frees, bad signatures, a
+  // segfault; kamailio issues #3635 and #3695, fixed by tls_threads_mode in 5.7.4+). One TCP
+  // worker keeps all TLS work in one process; plain mode keeps two.
+  const tcpChildren = tls ? 1 : 2;
   const stripCallInfo = sbc === "strip-call-info" || sbc === "strip-all";
   const stripSessionId = sbc === "strip-all";
   const strip = [
@@ -63,7 +69,7 @@ debug=2
 log_stderror=yes
 log_prefix="{$mt $hdr(CSeq) $ci} "
 children=2
-tcp_children=2
+tcp_children=${tcpChildren}
 auto_aliases=no
 alias="${SIP_DOMAIN}"
 ${listen.join("\n")}
