@@ -24,8 +24,9 @@
 //
 // BENCH_CHILD_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (say) passes Node options to the
 // pairs' processes, for profiling one stack at a time.
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { client as rawClient, xml } from "@xmpp/client";
 import {
@@ -389,6 +390,10 @@ class PairProcess {
     });
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   ask<T>(req: Request): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const onExit = (code: number | null) =>
@@ -488,16 +493,20 @@ async function main(): Promise<void> {
  * `--alone [trials] [roundTrips]`: ours and raw + TCP_NODELAY in turn, each trial one pair
  * alone — its own process and its own sandbox, nothing else running — so that neither the other
  * pairs' processes nor a server shared with them weigh on it. Each trial measures round trips,
- * then throughput. Prints each trial and the median of each figure over the trials, with the
- * ratios (for msgs/s, higher is better). With BENCH_CHILD_ARGS="--min-semi-space-size=16
+ * then throughput, with the processes pinned to CPUs (see canPin). Prints each trial and the
+ * median of each figure over the trials, with the ratios (for msgs/s, higher is better). With BENCH_CHILD_ARGS="--min-semi-space-size=16
  * --max-semi-space-size=16" both stacks get the same young generation instead of the one V8's
  * heuristics pick for each, which gave our process half again as many collections.
  */
 async function alone(trials: number, roundTrips: number): Promise<void> {
   const kinds: PairKind[] = ["ours", "raw-nodelay"];
   const figures: Record<string, Figures[]> = { ours: [], "raw-nodelay": [] };
+  const pinned = canPin();
   console.log(
     `xmpp-echo --alone: ${trials} trials per stack, ${WARMUP_ALONE} round trips of warm-up then ${roundTrips} measured, then ${roundTrips} messages for throughput (window ${WINDOW}) on fresh accounts, one pair at a time with its own sandbox` +
+      (pinned
+        ? ", Prosody and the driver pinned to CPU 0 and the pair's main thread to CPU 1"
+        : ", not pinned") +
       (process.env.BENCH_CHILD_ARGS
         ? `, pair processes run with ${process.env.BENCH_CHILD_ARGS}`
         : ""),
@@ -506,6 +515,11 @@ async function alone(trials: number, roundTrips: number): Promise<void> {
     for (const kind of kinds) {
       const info = await startSandbox();
       const pair = new PairProcess(kind);
+      if (pinned) {
+        pin(0, process.pid);
+        pin(0, info.pids.prosody!);
+        pin(1, pair.pid);
+      }
       try {
         // Throughput on fresh accounts: past a few thousand messages between the same two
         // accounts, the sandbox's Prosody starts holding messages for seconds (docs/xmpp.md).
@@ -561,6 +575,30 @@ async function alone(trials: number, roundTrips: number): Promise<void> {
 }
 
 const WARMUP_ALONE = 500;
+
+/**
+ * Whether `--alone` pins its processes: Prosody and the driver to CPU 0, the main thread of
+ * the pair's process to CPU 1 (taskset, util-linux). Unpinned, the scheduler moved the pair's
+ * process and Prosody between this machine's two cores, and the same stack's median round trip
+ * moved by up to 29% from one run to the next; pinned, by 6%. Only the main thread is pinned:
+ * V8's helper threads (parallel scavenging, concurrent marking, compilation) stay free to use
+ * either core, as on any multi-core machine; with them pinned too, each collection ran on one
+ * core and the p99 measured that. Both stacks are pinned alike. BENCH_PIN=0 turns it off.
+ */
+function canPin(): boolean {
+  if (process.env.BENCH_PIN === "0" || availableParallelism() < 2) return false;
+  try {
+    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pins the thread `pid` (a process's main thread has the process's id) to one CPU. */
+function pin(cpu: number, pid: number): void {
+  execFileSync("taskset", ["-p", "-c", String(cpu), String(pid)], { stdio: "ignore" });
+}
 
 if (process.argv.includes("--pair")) await servePair();
 else if (process.argv[2] === "--alone") {

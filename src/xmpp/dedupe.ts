@@ -9,6 +9,9 @@
 // A key is an id within a scope (a sender's bare JID, say), kept as a set of ids per scope
 // rather than one joined string: a joined key is a new string to hash on every message, while
 // the scope is usually the same string object each time (see jid.ts) and hashes for free.
+// Ids are kept as copies of their own (see own-copy.ts), not as slices of the stanza's chunk.
+
+import { ownCopy } from "./own-copy.js";
 
 /** An id and what it is unique within. */
 export interface SeenKey {
@@ -29,9 +32,9 @@ class Generation {
     let ids = this.byScope.get(key.scope);
     if (ids === undefined) {
       ids = new Set();
-      this.byScope.set(key.scope, ids);
+      this.byScope.set(ownCopy(key.scope), ids);
     }
-    ids.add(key.id);
+    ids.add(ownCopy(key.id));
     this.size++;
   }
 }

@@ -2,6 +2,8 @@
 // (non-empty parts, no forbidden characters in the localpart, lengths ≤ 1023 octets, §3) but do
 // not apply full PRECIS profiles; the server has done that for anything it routes to us.
 
+import { ownCopy } from "./own-copy.js";
+
 export interface Jid {
   readonly local: string;
   readonly domain: string;
@@ -81,11 +83,12 @@ const KNOWN_TEXT_MAX = 256;
 function known(text: string): KnownJid {
   let entry = knownJids.get(text);
   if (entry === undefined) {
-    entry = { jid: parseUncached(text) };
-    if (text.length <= KNOWN_TEXT_MAX) {
-      if (knownJids.size >= KNOWN_JIDS_LIMIT) knownJids.clear();
-      knownJids.set(text, entry);
-    }
+    if (text.length > KNOWN_TEXT_MAX) return { jid: parseUncached(text) };
+    // Kept: a copy of its own, so that the memo holds no stanza's chunk (own-copy.ts).
+    const kept = ownCopy(text);
+    entry = { jid: parseUncached(kept) };
+    if (knownJids.size >= KNOWN_JIDS_LIMIT) knownJids.clear();
+    knownJids.set(kept, entry);
   }
   return entry;
 }

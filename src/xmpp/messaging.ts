@@ -159,12 +159,16 @@ export class Messaging {
     const direction = fromBare === own ? "outgoing" : "incoming";
     const archived = archiveId ?? message.stanzaIds.find((s) => bareJid(s.by) === own)?.id;
     if (archived) this.lastArchiveId = archived;
-    const keys: SeenKey[] = [];
-    if (archived) keys.push({ scope: ARCHIVE_SCOPE, id: archived });
-    // Only XEP-0359 origin-ids are promised unique (per sender); plain stanza ids are often
-    // reused.
-    if (message.originId) keys.push({ scope: fromBare ?? message.from, id: message.originId });
-    if (keys.length > 0 && !this.seen.firstTime(keys)) return;
+    // One key per message. The origin-id when there is one (XEP-0359: unique per sender; plain
+    // stanza ids are often reused): every copy carries it — the live one, a carbon, the archived
+    // one, and a resend after a refused resumption, which the server archives under a new id.
+    // Otherwise our archive's id, which the live and the archived copy share.
+    const key: SeenKey | null = message.originId
+      ? { scope: fromBare ?? message.from, id: message.originId }
+      : archived
+        ? { scope: ARCHIVE_SCOPE, id: archived }
+        : null;
+    if (key && !this.seen.firstTime([key])) return;
 
     if (message.type === "error") {
       this.events.emit("error", {

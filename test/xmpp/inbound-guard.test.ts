@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { SeenKeys } from "../../src/xmpp/dedupe.js";
 import { inboundProblem } from "../../src/xmpp/inbound-guard.js";
-import { parseXml } from "../../src/xmpp/xml.js";
+import { parseXml, xml } from "../../src/xmpp/xml.js";
+
+/** A full collection (the test process is not started with --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
 
 describe("inbound guard", () => {
   it("drops stanzas with unparsable addresses or too many bytes", () => {
@@ -60,5 +68,32 @@ describe("duplicate memory", () => {
         assert.equal(seen.firstTime(keys(`k${i - back}`)), false, `k${i - back} after k${i}`);
       }
     }
+  });
+
+  it("keeps ids read from the stream without the chunks they were parsed from", () => {
+    // The parser hands out attribute values as views into the chunk they came in; kept as
+    // such, 4000 ids would hold 4000 chunks of 4 KB (16 MB) alive.
+    const parser = new xml.Parser();
+    const seen = new SeenKeys(10_000);
+    parser.on("element", (el) => {
+      const id = el.getChild("origin-id")?.attrs.id;
+      if (typeof id === "string") seen.firstTime([{ scope: "alice@example.org", id }]);
+    });
+    parser.write("<stream>");
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 4000; i++) {
+      const id = `${i}-${"0123456789abcdef".repeat(2)}`;
+      const chunk = `<message id='${id}'><body>${"x".repeat(4096)}</body><origin-id xmlns='urn:xmpp:sid:0' id='${id}'/></message>`;
+      // As a socket delivers it: one flat string per chunk.
+      parser.write(Buffer.from(chunk).toString());
+    }
+    collectGarbage();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.ok(grown < 4_000_000, `the memory of 4000 ids grew the heap by ${grown} bytes`);
+    assert.equal(
+      seen.firstTime([{ scope: "alice@example.org", id: `7-${"0123456789abcdef".repeat(2)}` }]),
+      false,
+    );
   });
 });
