@@ -494,16 +494,23 @@ async function main(): Promise<void> {
  * alone — its own process and its own sandbox, nothing else running — so that neither the other
  * pairs' processes nor a server shared with them weigh on it. Each trial measures round trips,
  * then throughput, with the processes pinned to CPUs (see canPin). Prints each trial and the
- * median of each figure over the trials, with the ratios (for msgs/s, higher is better). With BENCH_CHILD_ARGS="--min-semi-space-size=16
- * --max-semi-space-size=16" both stacks get the same young generation instead of the one V8's
- * heuristics pick for each, which gave our process half again as many collections.
+ * median of each figure over the trials, with the ratios (for msgs/s, higher is better) and a
+ * bootstrap interval for each.
+ *
+ * The warm-up is long (WARMUP_ALONE round trips, BENCH_WARMUP to change it) and runs on
+ * accounts of its own. With 500 round trips of warm-up, V8 was still growing our process's
+ * young generation when the measurement began: ours collected every 9 MB of allocation and the
+ * raw one every 13 MB, so ours ran 21 collections in the 3000 measured round trips against 13,
+ * and its p99 and CPU time looked 10–20% worse than the raw pair's. After 2500 round trips both
+ * collect every 13 MB (15 collections against 14). An application runs for hours, so the
+ * steady state is what this measures.
  */
 async function alone(trials: number, roundTrips: number): Promise<void> {
   const kinds: PairKind[] = ["ours", "raw-nodelay"];
   const figures: Record<string, Figures[]> = { ours: [], "raw-nodelay": [] };
   const pinned = canPin();
   console.log(
-    `xmpp-echo --alone: ${trials} trials per stack, ${WARMUP_ALONE} round trips of warm-up then ${roundTrips} measured, then ${roundTrips} messages for throughput (window ${WINDOW}) on fresh accounts, one pair at a time with its own sandbox` +
+    `xmpp-echo --alone: ${trials} trials per stack, ${WARMUP_ALONE} + ${WARMUP} round trips of warm-up then ${roundTrips} measured, then ${roundTrips} messages for throughput (window ${WINDOW}) on fresh accounts, one pair at a time with its own sandbox` +
       (pinned
         ? ", Prosody and the driver pinned to CPU 0 and the pair's main thread to CPU 1"
         : ", not pinned") +
@@ -530,8 +537,14 @@ async function alone(trials: number, roundTrips: number): Promise<void> {
           a: account(info, `${prefix}-a`),
           b: account(info, `${prefix}-b`),
         });
-        await pair.ask({ op: "connect", setup: setup("alone-rt") });
+        // Warm-up on accounts of its own, so that the measured pair's accounts stay below the
+        // volume at which Prosody starts holding messages; the process (JIT, heap sizing) is
+        // the same one that is then measured.
+        await pair.ask({ op: "connect", setup: setup("alone-warm") });
         await pair.ask({ op: "warmUp", count: WARMUP_ALONE });
+        await pair.ask({ op: "close" });
+        await pair.ask({ op: "connect", setup: setup("alone-rt") });
+        await pair.ask({ op: "warmUp", count: WARMUP });
         await pair.ask({ op: "latency", round: 0, count: roundTrips });
         const latency = await pair.ask<PairReport>({ op: "figures" });
         await pair.ask({ op: "close" });
@@ -563,18 +576,32 @@ async function alone(trials: number, roundTrips: number): Promise<void> {
   const row = (label: string, pick: (f: Figures) => number, digits: number) => {
     const a = median("ours", pick);
     const b = median("raw-nodelay", pick);
+    const [low, high] = bootstrapRatio(figures.ours!.map(pick), figures["raw-nodelay"]!.map(pick));
     console.log(
-      `  ${label.padEnd(16)} ours ${fmt(a, digits)}  raw + TCP_NODELAY ${fmt(b, digits)}  ratio ${fmt(a / b, 2)}`,
+      `  ${label.padEnd(16)} ours ${fmt(a, digits)}  raw + TCP_NODELAY ${fmt(b, digits)}  ratio ${fmt(a / b, 2)} (95%: ${fmt(low, 2)}–${fmt(high, 2)})`,
     );
   };
-  console.log("medians over the trials:");
+  console.log("medians over the trials, with a bootstrap 95% interval of each ratio:");
   row("round trip ms", (f) => f.medianMs, 3);
   row("p99 ms", (f) => f.p99Ms, 3);
   row("msgs/s", (f) => f.messagesPerSecond, 0);
   row("client CPU µs/rt", (f) => f.clientUsPerRoundTrip, 0);
 }
 
-const WARMUP_ALONE = 500;
+/**
+ * A 95% percentile-bootstrap interval for the ratio of the two samples' medians: how far the
+ * ratio could be off given how much the trials of each stack vary among themselves.
+ */
+function bootstrapRatio(ours: readonly number[], raw: readonly number[]): [number, number] {
+  const resampledMedian = (xs: readonly number[]) =>
+    percentile(sorted(Array.from(xs, () => xs[Math.floor(Math.random() * xs.length)]!)), 50);
+  const ratios = sorted(
+    Array.from({ length: 4000 }, () => resampledMedian(ours) / resampledMedian(raw)),
+  );
+  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
+}
+
+const WARMUP_ALONE = Number(process.env.BENCH_WARMUP ?? 2500);
 
 /**
  * Whether `--alone` pins its processes: Prosody and the driver to CPU 0, the main thread of
