@@ -5,7 +5,12 @@ import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer, isIP, connect as netConnect, type Server, type Socket } from "node:net";
-import { createServer as createTlsServer, connect as tlsConnect } from "node:tls";
+import {
+  checkServerIdentity,
+  createServer as createTlsServer,
+  type PeerCertificate,
+  connect as tlsConnect,
+} from "node:tls";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Clock, TimerHandle } from "../../common/clock.js";
 import {
@@ -343,10 +348,7 @@ export class NodeTransportLayer implements SipTransportLayer {
           ? tlsConnect({
               host: target.host,
               port: target.port,
-              // RFC 6066 §3: SNI carries host names only, never an IP address literal.
-              ...(target.serverName !== undefined || isIP(target.host) === 0
-                ? { servername: target.serverName ?? target.host }
-                : {}),
+              ...serverIdentity(target),
               ...(this.options.ca ? { ca: this.options.ca } : {}),
             })
           : netConnect({ host: target.host, port: target.port });
@@ -365,7 +367,10 @@ export class NodeTransportLayer implements SipTransportLayer {
     const url = `${scheme}://${bracket(target.host)}:${target.port}${target.path ?? "/"}`;
     const ws = new WebSocket(url, "sip", {
       ...(this.options.ca ? { ca: this.options.ca } : {}),
-      ...(target.serverName ? { servername: target.serverName } : {}),
+      // ws checks the URL's host when no name is given, and sends no SNI for an IP literal.
+      ...(target.serverName !== undefined && isIP(target.serverName) === 0
+        ? { servername: target.serverName }
+        : {}),
     });
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
@@ -407,4 +412,20 @@ export class NodeTransportLayer implements SipTransportLayer {
       await new Promise<void>((r) => u.close(() => r()));
     }
   }
+}
+
+/**
+ * Which name a TLS server must prove (RFC 5922 §7: the domain we resolved, else the
+ * host). RFC 6066 §3: SNI carries host names only, so an IP literal is checked against the
+ * certificate's IP addresses without being sent as SNI (Node warns, DEP0123, when it is).
+ */
+function serverIdentity(target: Target): {
+  servername?: string;
+  checkServerIdentity: (host: string, cert: PeerCertificate) => Error | undefined;
+} {
+  const name = target.serverName ?? target.host;
+  return {
+    ...(isIP(name) === 0 ? { servername: name } : {}),
+    checkServerIdentity: (_host, cert) => checkServerIdentity(name, cert),
+  };
 }
