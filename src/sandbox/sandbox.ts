@@ -185,7 +185,11 @@ async function choosePorts(opts: SandboxOptions, tls: boolean): Promise<Ports> {
   };
 }
 
-function writeCertificate(dir: string): { cert: string; key: string } {
+/**
+ * Writes the sandbox's self-signed certificate and key into `dir` (both domains, localhost and
+ * 127.0.0.1 as names) and returns their paths.
+ */
+export function writeCertificate(dir: string): { cert: string; key: string } {
   const cert = join(dir, "sandbox.crt");
   const key = join(dir, "sandbox.key");
   execFileSync(

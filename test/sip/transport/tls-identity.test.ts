@@ -1,7 +1,6 @@
 // Outgoing SIP over TLS: which name the server must prove, and what goes out as SNI (RFC 6066
-// §3: host names only). A real TLS server on 127.0.0.1 with a certificate made by openssl.
+// §3: host names only). A real TLS server on 127.0.0.1 with the sandbox's certificate.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,6 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createServer, type Server, type TLSSocket } from "node:tls";
 import { systemClock } from "../../../src/common/clock.js";
+import { writeCertificate } from "../../../src/sandbox/sandbox.js";
 import { NodeTransportLayer } from "../../../src/sip/transport/node-transport.js";
 
 describe("TLS server identity (outgoing)", () => {
@@ -19,33 +19,9 @@ describe("TLS server identity (outgoing)", () => {
   const sniSeen: (string | false | null)[] = [];
 
   before(async () => {
-    const certFile = join(dir, "c.crt");
-    const keyFile = join(dir, "c.key");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=voip.example.test",
-        "-keyout",
-        keyFile,
-        "-out",
-        certFile,
-        "-addext",
-        "subjectAltName=DNS:voip.example.test,IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    cert = readFileSync(certFile, "utf8");
-    server = createServer({ cert, key: readFileSync(keyFile, "utf8") }, (socket: TLSSocket) => {
+    const files = writeCertificate(dir); // names voip.example.test and 127.0.0.1
+    cert = readFileSync(files.cert, "utf8");
+    server = createServer({ cert, key: readFileSync(files.key, "utf8") }, (socket: TLSSocket) => {
       sniSeen.push(socket.servername);
       socket.on("error", () => {});
     });
