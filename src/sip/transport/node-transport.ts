@@ -415,9 +415,10 @@ export class NodeTransportLayer implements SipTransportLayer {
 }
 
 /**
- * Which name a TLS server must prove (RFC 5922 §7: the domain we resolved, else the
- * host). RFC 6066 §3: SNI carries host names only, so an IP literal is checked against the
- * certificate's IP addresses without being sent as SNI (Node warns, DEP0123, when it is).
+ * Which name a TLS server must prove: the SIP domain we resolved (RFC 5922, domain
+ * certificates), else the host. RFC 6066 §3: SNI carries host names only, so an IP literal is
+ * checked against the certificate's IP addresses without being sent as SNI (Node warns,
+ * DEP0123, when it is).
  */
 function serverIdentity(target: Target): {
   servername?: string;
