@@ -48,22 +48,16 @@ export class SeenKeys {
     this.generationSize = Math.max(1, capacity);
   }
 
-  /** Records the keys (distinct ones); true when none of them had been seen before. */
-  firstTime(keys: readonly SeenKey[]): boolean {
-    let seen = false;
-    for (const k of keys) {
-      if (this.young.has(k)) {
-        seen = true;
-        continue;
-      }
-      if (this.old.has(k)) seen = true;
-      // A key seen again in the old generation is remembered as young, like a new one.
-      if (this.young.size >= this.generationSize) {
-        this.old = this.young;
-        this.young = new Generation();
-      }
-      this.young.addNew(k);
+  /** Records the key; true when it had not been seen before. */
+  firstTime(key: SeenKey): boolean {
+    if (this.young.has(key)) return false;
+    const seen = this.old.has(key);
+    // A key seen again in the old generation is remembered as young, like a new one.
+    if (this.young.size >= this.generationSize) {
+      this.old = this.young;
+      this.young = new Generation();
     }
+    this.young.addNew(key);
     return !seen;
   }
 }

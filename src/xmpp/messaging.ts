@@ -168,7 +168,7 @@ export class Messaging {
       : archived
         ? { scope: ARCHIVE_SCOPE, id: archived }
         : null;
-    if (key && !this.seen.firstTime([key])) return;
+    if (key && !this.seen.firstTime(key)) return;
 
     if (message.type === "error") {
       this.events.emit("error", {

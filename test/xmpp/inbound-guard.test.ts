@@ -38,34 +38,34 @@ describe("inbound guard", () => {
 });
 
 describe("duplicate memory", () => {
-  const keys = (...ids: string[]) => ids.map((id) => ({ scope: "s", id }));
+  const key = (id: string) => ({ scope: "s", id });
   it("recognises any key seen before and forgets the oldest beyond capacity", () => {
     const seen = new SeenKeys(3);
-    assert.equal(seen.firstTime(keys("a", "b")), true);
-    assert.equal(seen.firstTime(keys("c", "b")), false);
-    assert.equal(seen.firstTime(keys("d")), true);
-    assert.equal(seen.firstTime(keys("e")), true);
+    for (const k of ["a", "b", "c"]) assert.equal(seen.firstTime(key(k)), true);
+    assert.equal(seen.firstTime(key("b")), false);
+    assert.equal(seen.firstTime(key("d")), true);
+    assert.equal(seen.firstTime(key("e")), true);
     // Remembered: the newest 3 keys at least (here a, b and c are still the older generation).
-    assert.equal(seen.firstTime(keys("c")), false);
-    for (const k of ["f", "g", "h", "i", "j", "k"]) assert.equal(seen.firstTime(keys(k)), true);
+    assert.equal(seen.firstTime(key("c")), false);
+    for (const k of ["f", "g", "h", "i", "j", "k"]) assert.equal(seen.firstTime(key(k)), true);
     // Forgotten: anything older than the newest 2 × 3 keys.
-    assert.equal(seen.firstTime(keys("a")), true);
-    assert.equal(seen.firstTime(keys("d")), true);
+    assert.equal(seen.firstTime(key("a")), true);
+    assert.equal(seen.firstTime(key("d")), true);
   });
   it("keeps the same id apart in different scopes", () => {
     const seen = new SeenKeys(10);
-    assert.equal(seen.firstTime([{ scope: "alice@example.org", id: "1" }]), true);
-    assert.equal(seen.firstTime([{ scope: "bob@example.org", id: "1" }]), true);
-    assert.equal(seen.firstTime([{ scope: "alice@example.org", id: "1" }]), false);
-    assert.equal(seen.firstTime([{ scope: "", id: "1" }]), true);
+    assert.equal(seen.firstTime({ scope: "alice@example.org", id: "1" }), true);
+    assert.equal(seen.firstTime({ scope: "bob@example.org", id: "1" }), true);
+    assert.equal(seen.firstTime({ scope: "alice@example.org", id: "1" }), false);
+    assert.equal(seen.firstTime({ scope: "", id: "1" }), true);
   });
   it("always remembers the newest `capacity` keys", () => {
     const capacity = 5;
     const seen = new SeenKeys(capacity);
     for (let i = 0; i < 40; i++) {
-      assert.equal(seen.firstTime(keys(`k${i}`)), true);
+      assert.equal(seen.firstTime(key(`k${i}`)), true);
       for (let back = 0; back < capacity && back <= i; back++) {
-        assert.equal(seen.firstTime(keys(`k${i - back}`)), false, `k${i - back} after k${i}`);
+        assert.equal(seen.firstTime(key(`k${i - back}`)), false, `k${i - back} after k${i}`);
       }
     }
   });
@@ -77,7 +77,7 @@ describe("duplicate memory", () => {
     const seen = new SeenKeys(10_000);
     parser.on("element", (el) => {
       const id = el.getChild("origin-id")?.attrs.id;
-      if (typeof id === "string") seen.firstTime([{ scope: "alice@example.org", id }]);
+      if (typeof id === "string") seen.firstTime({ scope: "alice@example.org", id });
     });
     parser.write("<stream>");
     collectGarbage();
@@ -92,7 +92,7 @@ describe("duplicate memory", () => {
     const grown = process.memoryUsage().heapUsed - before;
     assert.ok(grown < 4_000_000, `the memory of 4000 ids grew the heap by ${grown} bytes`);
     assert.equal(
-      seen.firstTime([{ scope: "alice@example.org", id: `7-${"0123456789abcdef".repeat(2)}` }]),
+      seen.firstTime({ scope: "alice@example.org", id: `7-${"0123456789abcdef".repeat(2)}` }),
       false,
     );
   });
